@@ -1,0 +1,316 @@
+/**
+ * HTTP benchmark (autocannon on loopback, server in a child process):
+ * (a) bare Hono hello-world on the same Node — the ceiling; (a2) the same bare app answering a POST with a JSON body
+ *     by a static ~22 KB JSON (the size of a valuation response) — the ceiling for cached valuations;
+ * (b) `POST /api/v1/valuation` by ts_code on the embedded default (PGlite + demo dataset) with the result cache off,
+ *     so every request reads the database and runs the engine — target p50 < 5 ms, p99 < 20 ms at 50 connections;
+ * (c) the same request with the cache on (hits after the first request);
+ * (d) the same company's statements sent inline, cache off: HTTP + validation + engine without the database read.
+ * (e) optional, with `--postgres-url URL`: case (b) on PostgreSQL (DATA_SOURCE=postgres; the demo dataset is loaded
+ *     into that database once), where queries do not run on the server's event loop as PGlite's WASM does.
+ * Reports req/s, p50/p99 latency and the ratio to the ceiling; writes bench/results/http-<YYYY-MM-DD>.json.
+ *
+ * `runHttpBench()` is called by bench/run.ts; `tsx bench/http.ts [--quick]` runs it alone.
+ * The embedded database lives in .data/bench-pglite (seeded on the first run, ~15 s).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+
+export interface HttpBenchCase {
+  name: string;
+  description: string;
+  requests_per_sec: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+  latency_avg_ms: number;
+  non_2xx: number;
+  errors: number;
+  /** Throughput relative to the hello-world ceiling. */
+  ratio_to_ceiling: number | null;
+  /** Whether p50/p99 meet the targets (only case b has targets). */
+  meets_target: boolean | null;
+}
+
+export interface HttpBenchReport {
+  node: string;
+  cpus: number;
+  connections: number;
+  duration_sec: number;
+  targets: { valuation_uncached_p50_ms: number; valuation_uncached_p99_ms: number };
+  cases: HttpBenchCase[];
+  measured_at: string;
+}
+
+async function startChild(
+  mode: 'hello' | 'app',
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER, mode], {
+    cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${mode} server did not start within 180 s`)), 180_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      const m = /READY (\d+)/.exec(buf);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolvePort(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${mode} server exited with ${code}`));
+    });
+  });
+  return { child, port };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) {
+    return;
+  }
+  await new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+}
+
+async function load(opts: autocannon.Options): Promise<autocannon.Result> {
+  return autocannon({ ...opts });
+}
+
+function toCase(
+  name: string,
+  description: string,
+  r: autocannon.Result,
+  ceiling: number | null,
+): HttpBenchCase {
+  return {
+    name,
+    description,
+    requests_per_sec: Math.round(r.requests.average),
+    latency_p50_ms: r.latency.p50,
+    latency_p99_ms: r.latency.p99,
+    latency_avg_ms: Math.round(r.latency.average * 100) / 100,
+    non_2xx: r.non2xx,
+    errors: r.errors,
+    ratio_to_ceiling:
+      ceiling === null || ceiling === 0 ? null : Math.round((r.requests.average / ceiling) * 1000) / 1000,
+    meets_target: null,
+  };
+}
+
+/**
+ * Seeds the bench database if needed (so the server children start fast) and builds the inline request body from
+ * 600519.SH's statements as the data layer returns them (the same numbers the by-code case values).
+ */
+async function prepareDatabase(cfg: { dataDir: string } | { url: string }): Promise<string> {
+  const { createDatabase } = await import('@/db/client');
+  const { migrate } = await import('@/db/migrate');
+  const { seedDemo } = await import('@/db/seed');
+  const { createPostgresSource } = await import('@/data/postgres-source');
+  const handle = await createDatabase(
+    'url' in cfg ? { kind: 'postgres', url: cfg.url } : { kind: 'pglite', dataDir: cfg.dataDir },
+  );
+  try {
+    await migrate(handle);
+    await seedDemo(handle.db);
+    const data = await createPostgresSource(handle.db, { kind: 'pglite' }).getCompanyData(
+      '600519.SH',
+      '20260313',
+    );
+    if (data === null || data.market === null) {
+      throw new Error('600519.SH missing from the demo dataset');
+    }
+    return JSON.stringify({
+      valuation_date: '2026-03-13',
+      financials: {
+        income: data.income,
+        balance: data.balance,
+        cashflow: data.cashflow,
+        fina_indicator: data.fina_indicator,
+      },
+      market: { price: data.market.close, total_shares: data.market.total_shares, comp_type: '1' },
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Runs the cases.
+ * @param opts.durationSec - seconds per case (default 10; `--quick` 3).
+ * @param opts.connections - concurrent connections (default 50).
+ * @param opts.postgresUrl - also run case (e) on this PostgreSQL database (CLI: `--postgres-url=URL`).
+ */
+export async function runHttpBench(
+  opts: { durationSec?: number; connections?: number; postgresUrl?: string } = {},
+): Promise<HttpBenchReport> {
+  const quick = process.argv.includes('--quick');
+  const pgArg = process.argv.find((a) => a.startsWith('--postgres-url='));
+  const postgresUrl = opts.postgresUrl ?? pgArg?.slice('--postgres-url='.length);
+  const duration = opts.durationSec ?? (quick ? 3 : 10);
+  const connections = opts.connections ?? 50;
+  const targets = { valuation_uncached_p50_ms: 5, valuation_uncached_p99_ms: 20 };
+  const cases: HttpBenchCase[] = [];
+  const dataDir = resolve(ROOT, '.data/bench-pglite');
+  mkdirSync(dataDir, { recursive: true });
+
+  const hello = await startChild('hello', {});
+  let ceiling = 0;
+  try {
+    const url = `http://127.0.0.1:${hello.port}/`;
+    await load({ url, connections, duration: 1 }); // warm-up
+    const r = await load({ url, connections, duration });
+    ceiling = r.requests.average;
+    cases.push(toCase('hello_world', 'bare Hono + @hono/node-server, GET / → JSON (ceiling)', r, ceiling));
+    const big = await load({
+      url: `http://127.0.0.1:${hello.port}/big`,
+      connections,
+      duration,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13' }),
+    });
+    cases.push(
+      toCase(
+        'hello_world_22kb',
+        'bare Hono, POST JSON → static 22 KB JSON (ceiling for cached responses)',
+        big,
+        ceiling,
+      ),
+    );
+  } finally {
+    await stopChild(hello.child);
+  }
+
+  const inline = await prepareDatabase({ dataDir });
+  const byCode = JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13' });
+  for (const [name, ttl, description] of [
+    [
+      'valuation_uncached',
+      '0',
+      'POST /api/v1/valuation 600519.SH, embedded PGlite, cache off (DB read + engine per request)',
+    ],
+    ['valuation_cached', '3600', 'POST /api/v1/valuation 600519.SH, embedded PGlite, in-memory cache hit'],
+    [
+      'valuation_inline',
+      '0',
+      'POST /api/v1/valuation with 600519.SH statements inline, cache off (no DB read)',
+    ],
+  ] as const) {
+    const app = await startChild('app', { DATA_DIR: dataDir, CACHE_TTL_SECONDS: ttl, LOG_LEVEL: 'error' });
+    try {
+      const url = `http://127.0.0.1:${app.port}/api/v1/valuation`;
+      const body = name === 'valuation_inline' ? inline : byCode;
+      const request = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body };
+      await load({ url, connections, duration: 2, ...request }); // warm-up (JIT, cache fill)
+      const r = await load({ url, connections, duration, ...request });
+      const c = toCase(name, description, r, ceiling);
+      if (name === 'valuation_uncached') {
+        c.meets_target =
+          c.latency_p50_ms < targets.valuation_uncached_p50_ms &&
+          c.latency_p99_ms < targets.valuation_uncached_p99_ms;
+      }
+      cases.push(c);
+      if (name === 'valuation_uncached') {
+        // One connection: the latency of a single request, without queueing behind 49 others.
+        const one = await load({ url, connections: 1, duration, ...request });
+        cases.push(toCase('valuation_uncached_c1', `${description}; 1 connection`, one, ceiling));
+      }
+    } finally {
+      await stopChild(app.child);
+    }
+  }
+
+  if (postgresUrl !== undefined) {
+    await prepareDatabase({ url: postgresUrl });
+    const app = await startChild('app', {
+      DATA_SOURCE: 'postgres',
+      DATABASE_URL: postgresUrl,
+      CACHE_TTL_SECONDS: '0',
+      LOG_LEVEL: 'error',
+    });
+    try {
+      const url = `http://127.0.0.1:${app.port}/api/v1/valuation`;
+      const request = {
+        method: 'POST' as const,
+        headers: { 'content-type': 'application/json' },
+        body: byCode,
+      };
+      await load({ url, connections, duration: 2, ...request });
+      const r = await load({ url, connections, duration, ...request });
+      const c = toCase(
+        'valuation_uncached_postgres',
+        'POST /api/v1/valuation 600519.SH, PostgreSQL 15 (pool of 10), cache off',
+        r,
+        ceiling,
+      );
+      c.meets_target =
+        c.latency_p50_ms < targets.valuation_uncached_p50_ms &&
+        c.latency_p99_ms < targets.valuation_uncached_p99_ms;
+      cases.push(c);
+    } finally {
+      await stopChild(app.child);
+    }
+  }
+
+  const report: HttpBenchReport = {
+    node: process.version,
+    cpus: cpus().length,
+    connections,
+    duration_sec: duration,
+    targets,
+    cases,
+    measured_at: new Date().toISOString(),
+  };
+  printReport(report);
+  const dir = resolve(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    resolve(dir, `http-${report.measured_at.slice(0, 10)}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  return report;
+}
+
+function printReport(report: HttpBenchReport): void {
+  console.log(
+    `\nHTTP (autocannon, ${report.connections} connections, ${report.duration_sec} s per case, Node ${report.node})`,
+  );
+  console.log('case                           req/s     p50 ms  p99 ms  ×ceiling  non-2xx');
+  for (const c of report.cases) {
+    console.log(
+      `${c.name.padEnd(28)} ${String(c.requests_per_sec).padStart(8)} ${String(c.latency_p50_ms).padStart(9)} ${String(
+        c.latency_p99_ms,
+      ).padStart(7)} ${String(c.ratio_to_ceiling ?? '').padStart(9)} ${String(c.non_2xx).padStart(8)}`,
+    );
+  }
+  const uncached = report.cases.find((c) => c.name === 'valuation_uncached');
+  if (uncached !== undefined) {
+    console.log(
+      `uncached valuation target p50 < ${report.targets.valuation_uncached_p50_ms} ms and p99 < ${report.targets.valuation_uncached_p99_ms} ms: ${
+        uncached.meets_target ? 'met' : 'NOT met'
+      }`,
+    );
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  runHttpBench().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

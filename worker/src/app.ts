@@ -1,0 +1,217 @@
+/**
+ * @module app
+ * Builds the HTTP app from injected dependencies and nothing runtime-specific: `node.ts` serves it with
+ * @hono/node-server, tests call `app.request()`, the Workers entry can wrap it. Request flow:
+ * request id → security headers → access log → CORS → services → (API key, 1 MB body limit on /api) → route
+ * (validate → service → respond) → one error envelope for every failure.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import type { StockDataSource } from '@/data/types';
+import type { Env } from '@/env';
+import { ApiError } from '@/errors/api-error';
+import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
+import type { Cache } from '@/lib/cache/types';
+import { accessLog } from '@/middleware/access-log';
+import { apiKey } from '@/middleware/api-key';
+import { rateLimit } from '@/middleware/rate-limit';
+import { securityHeaders } from '@/middleware/security';
+import { registerHealthRoutes } from '@/routes/health';
+import { registerSensitivityRoutes } from '@/routes/sensitivity';
+import { registerStockRoutes } from '@/routes/stocks';
+import type { AppEnv, AppOpenApi } from '@/routes/types';
+import { registerValuationRoutes } from '@/routes/valuation';
+import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
+import { checkHealth, memoizeHealth } from '@/services/health/check-health';
+import { type Logger, NOOP_LOGGER } from '@/services/logger';
+
+/** Maximum request body, bytes (ops: bound the work one request can cause). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  env: Env;
+  dataSource: StockDataSource;
+  cache: Cache;
+  clock: Clock;
+  logger?: Logger;
+  /** Application version (package.json), shown in /health and part of cache keys. */
+  version: string;
+  /**
+   * Version of the data behind `dataSource` (e.g. the dataset hash in the database's meta table). Part of every
+   * cache key; memoized for 5 s. Default: a constant (results then expire only by TTL).
+   */
+  datasetVersion?: () => Promise<string>;
+  /** Dependency checks for /health; default: the data source's and the cache's `ping`. */
+  healthChecks?: HealthChecks;
+  /**
+   * Client identity for the rate limiter (the Node entry passes the socket's remote address). Default: one bucket
+   * for everybody, which only makes sense behind a single trusted client.
+   */
+  clientKey?: (c: Context<AppEnv>) => string;
+  /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
+  web?: MiddlewareHandler;
+}
+
+/** Memoizes an async value for `ttlMs`; a failure is not cached. */
+function memoizeAsync<T>(fn: () => Promise<T>, clock: Clock, ttlMs: number): () => Promise<T> {
+  let cached: { at: number; value: T } | undefined;
+  return async () => {
+    if (cached !== undefined && clock.now() - cached.at < ttlMs) {
+      return cached.value;
+    }
+    const value = await fn();
+    cached = { at: clock.now(), value };
+    return value;
+  };
+}
+
+function defaultHealthChecks(deps: AppDeps): HealthChecks {
+  const ping = () => deps.dataSource.ping();
+  const checks: HealthChecks = {};
+  if (deps.env.dataSource === 'tushare') {
+    checks.tushare = ping;
+  } else {
+    checks.database = ping;
+  }
+  if (deps.cache.kind === 'redis') {
+    checks.redis = () => deps.cache.ping();
+  }
+  return checks;
+}
+
+/** Builds the service context shared by all requests. */
+export function createServiceContext(deps: AppDeps): ServiceContext {
+  const logger = deps.logger ?? NOOP_LOGGER;
+  const checks = deps.healthChecks ?? defaultHealthChecks(deps);
+  return {
+    env: deps.env,
+    dataSource: deps.dataSource,
+    cache: deps.cache,
+    clock: deps.clock,
+    logger,
+    version: deps.version,
+    datasetVersion: memoizeAsync(deps.datasetVersion ?? (async () => 'unversioned'), deps.clock, 5000),
+    health: memoizeHealth(
+      () =>
+        checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),
+      deps.clock,
+      5000,
+    ),
+  };
+}
+
+function corsMiddleware(origins: string[]): MiddlewareHandler | undefined {
+  if (origins.length === 0) {
+    return undefined;
+  }
+  return cors({
+    // Exact allowlist, matched origin echoed (with Vary: Origin); `*` only without credentials.
+    origin: origins.includes('*') ? '*' : origins,
+    credentials: false,
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'X-Cache'],
+    maxAge: 600,
+  });
+}
+
+/** The OpenAPI 3.1 document description (also used by the CLI/README generators). */
+export function openApiInfo(version: string, baseUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'stockval API',
+      version,
+      description:
+        'DCF valuation of China A-shares. Amounts in yuan, shares in shares, rates as decimals (0.08 = 8%), dates ' +
+        'YYYY-MM-DD. Errors: `{error: {code, message, details?, request_id}}`.',
+    },
+    servers: [{ url: baseUrl }],
+  };
+}
+
+/**
+ * Builds the Hono app.
+ * @param deps - configuration and infrastructure (see {@link AppDeps}).
+ * @returns an OpenAPIHono app; `app.request()` in tests, `app.fetch` for servers.
+ * @example
+ * const app = createApp({ env, dataSource, cache: createMemoryCache(), clock: SYSTEM_CLOCK, version: '0.1.0' });
+ * const res = await app.request('/health');
+ */
+export function createApp(deps: AppDeps): AppOpenApi {
+  const services = createServiceContext(deps);
+  const app: AppOpenApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(
+    '*',
+    requestId({ limitLength: 64, generator: () => crypto.randomUUID() }),
+    securityHeaders(),
+    accessLog({ logger: services.logger }),
+  );
+  const corsHandler = corsMiddleware(deps.env.corsOrigins);
+  if (corsHandler !== undefined) {
+    app.use('*', corsHandler);
+  }
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  app.use('/api/*', apiKey({ key: deps.env.apiSecretKey }));
+  app.use(
+    '/api/*',
+    rateLimit({
+      limit: deps.env.rateLimitPerMinute,
+      now: () => deps.clock.now(),
+      ...(deps.clientKey !== undefined ? { key: deps.clientKey } : {}),
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`, {
+          details: { limit_bytes: MAX_BODY_BYTES },
+        });
+      },
+    }),
+  );
+
+  registerHealthRoutes(app);
+  registerStockRoutes(app);
+  registerValuationRoutes(app);
+  registerSensitivityRoutes(app);
+
+  if (deps.env.apiSecretKey !== undefined) {
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+      type: 'http',
+      scheme: 'bearer',
+    });
+  }
+  app.doc31('/openapi.json', {
+    ...openApiInfo(deps.version, deps.env.apiBaseUrl),
+    ...(deps.env.apiSecretKey !== undefined ? { security: [{ bearerAuth: [] }] } : {}),
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'stockval API' }));
+
+  if (deps.web !== undefined) {
+    app.use('*', deps.web);
+  }
+  app.get('/', (c) =>
+    c.json({
+      message: 'stockval: stock valuation API for China A-shares',
+      version: deps.version,
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+    }),
+  );
+
+  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  app.onError(createOnError(() => services.logger));
+  return app;
+}

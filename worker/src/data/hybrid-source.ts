@@ -1,0 +1,137 @@
+/**
+ * Database first, TuShare fallback (reference-system.md §3.3 `DATA_SOURCE=hybrid`), with write-through: whatever
+ * TuShare returns is upserted into the database, so the next request for that company is served locally.
+ *
+ * Fallback happens when the database does not know the company or has no statements or no market data for it.
+ * A failed write-through is reported to `onWriteError` and never fails the request; a TuShare failure falls back to
+ * whatever the database had (and is rethrown only when the database had nothing).
+ */
+import type { Database } from '@/db/client';
+import type { DataTableName } from '@/db/schema';
+import { type UpsertResult, upsertWire } from '@/db/upsert';
+import type { RawCompany, TushareSource } from './tushare-source';
+import type { CompanyData, StockBasic, StockDataSource } from './types';
+
+/** Persists TuShare rows (TuShare units) into the database. */
+export interface CompanyWriter {
+  writeCompany(raw: RawCompany): Promise<Partial<Record<DataTableName, UpsertResult>>>;
+}
+
+/** Writer upserting each table of a company in one transaction. */
+export function createDbWriter(db: Database): CompanyWriter {
+  return {
+    async writeCompany(raw) {
+      const out: Partial<Record<DataTableName, UpsertResult>> = {};
+      await db.transaction(async (tx) => {
+        for (const [table, wire] of Object.entries(raw) as [DataTableName, RawCompany[DataTableName]][]) {
+          if (wire !== undefined && wire.items.length > 0) {
+            out[table] = await upsertWire(tx as unknown as Database, table, wire);
+          }
+        }
+      });
+      return out;
+    },
+  };
+}
+
+export interface HybridSourceOptions {
+  /**
+   * After TuShare was asked for (code, asOf) and still could not complete the data (e.g. no market data before the
+   * listing date), don't ask again for this long (default 10 min), so such requests cannot drain the budget.
+   */
+  retryAfterMs?: number;
+  now?: () => number;
+  /** Called when write-through fails (e.g. log it). */
+  onWriteError?: (err: unknown) => void;
+  /** Called when TuShare fails but the database answer is used instead. */
+  onFallbackError?: (err: unknown) => void;
+}
+
+function incomplete(c: CompanyData | null): boolean {
+  return c === null || c.market === null || (c.income.length === 0 && c.balance.length === 0);
+}
+
+/**
+ * @param pg - database source (PGlite or PostgreSQL).
+ * @param ts - TuShare source.
+ * @param writer - write-through target (usually `createDbWriter(db)`); omit for read-only fallback.
+ */
+export function createHybridSource(
+  pg: StockDataSource,
+  ts: TushareSource,
+  writer?: CompanyWriter,
+  opts: HybridSourceOptions = {},
+): StockDataSource {
+  const retryAfterMs = opts.retryAfterMs ?? 600_000;
+  const now = opts.now ?? (() => Date.now());
+  const recentlyAsked = new Map<string, number>();
+  const askedRecently = (key: string): boolean => {
+    const at = recentlyAsked.get(key);
+    if (at === undefined) {
+      return false;
+    }
+    if (now() - at >= retryAfterMs) {
+      recentlyAsked.delete(key);
+      return false;
+    }
+    return true;
+  };
+  const remember = (key: string) => {
+    recentlyAsked.set(key, now());
+    if (recentlyAsked.size > 10_000) {
+      const oldest = recentlyAsked.keys().next().value;
+      if (oldest !== undefined) {
+        recentlyAsked.delete(oldest);
+      }
+    }
+  };
+  return {
+    kind: 'hybrid',
+    async searchStocks(q: string, limit: number): Promise<StockBasic[]> {
+      const local = await pg.searchStocks(q, limit);
+      return local.length > 0 ? local : ts.searchStocks(q, limit);
+    },
+    async getStockBasic(tsCode) {
+      return (await pg.getStockBasic(tsCode)) ?? ts.getStockBasic(tsCode);
+    },
+    async getCompanyData(tsCode, asOf) {
+      const local = await pg.getCompanyData(tsCode, asOf);
+      const key = `${tsCode.trim().toUpperCase()}|${asOf ?? ''}`;
+      if (!incomplete(local) || askedRecently(key)) {
+        return local;
+      }
+      let raw: RawCompany | null;
+      try {
+        raw = await ts.fetchCompanyRaw(tsCode, asOf);
+      } catch (err) {
+        if (local !== null) {
+          opts.onFallbackError?.(err);
+          return local;
+        }
+        throw err;
+      }
+      if (raw === null) {
+        remember(key);
+        return local;
+      }
+      if (writer !== undefined) {
+        try {
+          await writer.writeCompany(raw);
+        } catch (err) {
+          opts.onWriteError?.(err);
+        }
+      }
+      const fetched = ts.assemble(raw, asOf) ?? local;
+      if (incomplete(fetched)) {
+        remember(key);
+      }
+      return fetched;
+    },
+    /** Both dependencies: the database, then TuShare (whose success is trusted for its pingTtlMs). */
+    async ping() {
+      await pg.ping();
+      await ts.ping();
+    },
+    ...(pg.listMarketSnapshots !== undefined ? { listMarketSnapshots: pg.listMarketSnapshots.bind(pg) } : {}),
+  };
+}

@@ -1,0 +1,478 @@
+/**
+ * @module env
+ * The one place that reads configuration. Runtime entries (`node.ts`, `index.ts`, the CLI) hand the raw variables
+ * to {@link loadEnv}; everything else receives the typed {@link Env}. Parsing once at boot (and failing with a message
+ * that names the variable and the fix) beats discovering a typo on the first request.
+ *
+ * The variable names follow the deployment guide (DATA_SOURCE, TUSHARE_TOKEN, DB_*, REDIS_*, CORS_ORIGINS, ...), so an
+ * existing `.env` keeps working. {@link ENV_DOCS} is the table the README's configuration section is generated from.
+ */
+import { z } from 'zod';
+
+/** Where valuation data comes from. `pglite` is the embedded database seeded with the demo dataset. */
+export type DataSourceKind = 'pglite' | 'postgres' | 'tushare' | 'hybrid';
+
+/** One row of the configuration table (README and `ENV_DOCS` test). */
+export interface EnvDoc {
+  name: string;
+  description: string;
+  /** Default as written in the README; `—` when the variable is optional without a default. */
+  default: string;
+}
+
+/** Documentation of every variable the service reads, in README order. */
+export const ENV_DOCS: readonly EnvDoc[] = [
+  {
+    name: 'DATA_SOURCE',
+    description:
+      '`pglite` (embedded database with the demo dataset), `postgres`, `tushare` or `hybrid` (database first, TuShare fallback)',
+    default: '`pglite` without DATABASE_URL/DB_HOST and TUSHARE_TOKEN; else inferred from them',
+  },
+  {
+    name: 'DATA_DIR',
+    description: 'Directory of the embedded database (DATA_SOURCE=pglite)',
+    default: '`./.data/pglite`',
+  },
+  {
+    name: 'TUSHARE_TOKEN',
+    description: 'TuShare Pro token (needed by `tushare` and `hybrid`)',
+    default: '—',
+  },
+  { name: 'TUSHARE_API_URL', description: 'TuShare Pro HTTP endpoint', default: '`http://api.tushare.pro`' },
+  {
+    name: 'TUSHARE_POINTS',
+    description:
+      'Points of the TuShare account; sets the request budget per minute (120 → 50/min, 2000 → 200/min, ≥5000 → 500/min)',
+    default: '`2000`',
+  },
+  {
+    name: 'OCL_AGGREGATION_MODE',
+    description:
+      'Other-current-liabilities aggregation: `standard` or `pg` (compatible with the old database mode)',
+    default: '`standard`',
+  },
+  {
+    name: 'DATABASE_URL',
+    description: 'PostgreSQL connection URL (takes precedence over DB_*)',
+    default: '—',
+  },
+  { name: 'DB_HOST', description: 'PostgreSQL host (alternative to DATABASE_URL)', default: '—' },
+  { name: 'DB_PORT', description: 'PostgreSQL port', default: '`5432`' },
+  { name: 'DB_NAME', description: 'PostgreSQL database name', default: '`stock_valuation`' },
+  { name: 'DB_USER', description: 'PostgreSQL user', default: '`postgres`' },
+  { name: 'DB_PASSWORD', description: 'PostgreSQL password', default: '—' },
+  {
+    name: 'REDIS_URL',
+    description: 'Redis URL for the shared result cache (takes precedence over REDIS_*)',
+    default: '—',
+  },
+  {
+    name: 'REDIS_HOST',
+    description: 'Redis host; without REDIS_URL/REDIS_HOST the cache is in memory',
+    default: '—',
+  },
+  { name: 'REDIS_PORT', description: 'Redis port', default: '`6379`' },
+  { name: 'REDIS_DB', description: 'Redis database index', default: '`0`' },
+  {
+    name: 'CACHE_TTL_SECONDS',
+    description: 'Lifetime of cached valuation results; `0` turns the result cache off',
+    default: '`3600`',
+  },
+  { name: 'PORT', description: 'HTTP port of the Node server', default: '`8124`' },
+  {
+    name: 'API_BASE_URL',
+    description: 'Public base URL, used as the server in `/openapi.json`',
+    default: '`http://localhost:<PORT>`',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    description:
+      'Allowed browser origins: JSON array or comma list; empty = same origin only; `*` = any origin, without credentials',
+    default: 'empty',
+  },
+  {
+    name: 'API_SECRET_KEY',
+    description: 'When set (≥16 characters), `/api/v1/*` requires `Authorization: Bearer <key>`',
+    default: '—',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    description: 'Requests per minute and client address on `/api/v1/*` (429 beyond); `0` = no limit',
+    default: '`0`',
+  },
+  {
+    name: 'LOG_LEVEL',
+    description: '`debug`, `info`, `warn` or `error` (case-insensitive)',
+    default: '`info`',
+  },
+  { name: 'LOG_FILE', description: 'Also append JSON log lines to this file', default: '—' },
+  {
+    name: 'RISK_FREE_RATE',
+    description: 'Default risk-free rate (decimal, e.g. 0.03 = 3%)',
+    default: '`0.03`',
+  },
+  {
+    name: 'MARKET_RISK_PREMIUM',
+    description: 'Default equity market risk premium (decimal)',
+    default: '`0.05`',
+  },
+  { name: 'DEFAULT_BETA', description: 'Default equity beta', default: '`1.0`' },
+  {
+    name: 'LLM_PROVIDER',
+    description: '`none`, `deepseek` or `custom_openai` (narrative summaries)',
+    default: '`none`',
+  },
+  {
+    name: 'DEEPSEEK_API_KEY',
+    description: 'DeepSeek API key (needed by LLM_PROVIDER=deepseek)',
+    default: '—',
+  },
+  { name: 'DEEPSEEK_MODEL_NAME', description: 'DeepSeek model', default: '`deepseek-chat`' },
+];
+
+/** The configuration table as Markdown (README section "Configuration"; a test keeps the README in sync). */
+export function envDocsMarkdown(): string {
+  const rows = ENV_DOCS.map((d) => `| \`${d.name}\` | ${d.description} | ${d.default} |`);
+  return ['| Variable | Meaning | Default |', '|---|---|---|', ...rows].join('\n');
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Empty strings count as "not set" (a blank line in `.env` must not override a default). */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+function numberVar(opts: { min: number; max: number; int?: boolean; fallback: number; hint: string }) {
+  return optionalString.transform((raw, ctx) => {
+    if (raw === undefined) {
+      return opts.fallback;
+    }
+    const n = Number(raw);
+    const ok = Number.isFinite(n) && n >= opts.min && n <= opts.max && (!opts.int || Number.isInteger(n));
+    if (!ok) {
+      ctx.addIssue({ code: 'custom', message: `got "${raw}"; ${opts.hint}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+function enumVar<T extends string>(values: readonly T[], fallback: T | undefined) {
+  return optionalString.transform((raw, ctx): T | undefined => {
+    if (raw === undefined) {
+      return fallback;
+    }
+    const v = raw.toLowerCase();
+    const match = values.find((x) => x === v);
+    if (match === undefined) {
+      ctx.addIssue({ code: 'custom', message: `got "${raw}"; use one of ${values.join(', ')}` });
+      return z.NEVER;
+    }
+    return match;
+  });
+}
+
+function urlVar(protocols: string[], example: string) {
+  return optionalString.transform((raw, ctx) => {
+    if (raw === undefined) {
+      return undefined;
+    }
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `is not a URL; use e.g. ${example}` });
+      return z.NEVER;
+    }
+    if (!protocols.includes(url.protocol)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must start with ${protocols.join(' or ')} (e.g. ${example})`,
+      });
+      return z.NEVER;
+    }
+    return raw;
+  });
+}
+
+/** CORS_ORIGINS: JSON array (deployment guide) or comma-separated list; each an exact origin or `*`. */
+const corsOrigins = optionalString.transform((raw, ctx): string[] => {
+  if (raw === undefined) {
+    return [];
+  }
+  let list: unknown = raw;
+  if (raw.startsWith('[')) {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not valid JSON; use ["https://a.example"] or a comma list',
+      });
+      return z.NEVER;
+    }
+  } else {
+    list = raw.split(',');
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
+    ctx.addIssue({ code: 'custom', message: 'must be a list of origins' });
+    return z.NEVER;
+  }
+  const origins = list.map((x: string) => x.trim().replace(/\/$/, '')).filter((x) => x !== '');
+  for (const o of origins) {
+    if (o === '*') {
+      continue;
+    }
+    if (o === 'null' || !/^https?:\/\/[^/\s]+$/.test(o)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${o}" is not an origin; use scheme://host[:port], e.g. http://localhost:5173`,
+      });
+      return z.NEVER;
+    }
+  }
+  return origins;
+});
+
+const RawEnvSchema = z.object({
+  DATA_SOURCE: enumVar(['pglite', 'postgres', 'tushare', 'hybrid'] as const, undefined),
+  DATA_DIR: optionalString,
+  TUSHARE_TOKEN: optionalString,
+  TUSHARE_API_URL: urlVar(['http:', 'https:'], 'http://api.tushare.pro'),
+  TUSHARE_POINTS: numberVar({
+    min: 0,
+    max: 1_000_000,
+    int: true,
+    fallback: 2000,
+    hint: 'use the account points, e.g. 2000',
+  }),
+  OCL_AGGREGATION_MODE: enumVar(['standard', 'pg'] as const, 'standard'),
+  DATABASE_URL: urlVar(
+    ['postgres:', 'postgresql:'],
+    'postgres://user:password@localhost:5432/stock_valuation',
+  ),
+  DB_HOST: optionalString,
+  DB_PORT: numberVar({ min: 1, max: 65535, int: true, fallback: 5432, hint: 'use a port number, e.g. 5432' }),
+  DB_NAME: optionalString,
+  DB_USER: optionalString,
+  DB_PASSWORD: optionalString,
+  REDIS_URL: urlVar(['redis:', 'rediss:'], 'redis://localhost:6379/0'),
+  REDIS_HOST: optionalString,
+  REDIS_PORT: numberVar({
+    min: 1,
+    max: 65535,
+    int: true,
+    fallback: 6379,
+    hint: 'use a port number, e.g. 6379',
+  }),
+  REDIS_DB: numberVar({ min: 0, max: 15, int: true, fallback: 0, hint: 'use a database index 0–15' }),
+  CACHE_TTL_SECONDS: numberVar({
+    min: 0,
+    max: 30 * 86400,
+    int: true,
+    fallback: 3600,
+    hint: 'use whole seconds between 0 (off) and 2592000',
+  }),
+  PORT: numberVar({ min: 0, max: 65535, int: true, fallback: 8124, hint: 'use a port number, e.g. 8124' }),
+  API_BASE_URL: urlVar(['http:', 'https:'], 'https://valuation.example.com'),
+  CORS_ORIGINS: corsOrigins,
+  API_SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'is shorter than 16 characters; generate one with `openssl rand -hex 32`',
+  }),
+  RATE_LIMIT_PER_MINUTE: numberVar({
+    min: 0,
+    max: 1_000_000,
+    int: true,
+    fallback: 0,
+    hint: 'use whole requests per minute, 0 = off',
+  }),
+  LOG_LEVEL: enumVar(LOG_LEVELS, 'info'),
+  LOG_FILE: optionalString,
+  RISK_FREE_RATE: numberVar({
+    min: -0.05,
+    max: 0.25,
+    fallback: 0.03,
+    hint: 'use a decimal between -0.05 and 0.25, e.g. 0.03',
+  }),
+  MARKET_RISK_PREMIUM: numberVar({
+    min: 0,
+    max: 0.3,
+    fallback: 0.05,
+    hint: 'use a decimal between 0 and 0.3, e.g. 0.05',
+  }),
+  DEFAULT_BETA: numberVar({ min: 0, max: 5, fallback: 1, hint: 'use a number between 0 and 5, e.g. 1.0' }),
+  LLM_PROVIDER: enumVar(['none', 'deepseek', 'custom_openai'] as const, 'none'),
+  DEEPSEEK_API_KEY: optionalString,
+  DEEPSEEK_MODEL_NAME: optionalString,
+});
+
+type RawEnv = z.output<typeof RawEnvSchema>;
+
+function databaseUrl(raw: RawEnv): string | undefined {
+  if (raw.DATABASE_URL !== undefined) {
+    return raw.DATABASE_URL;
+  }
+  if (raw.DB_HOST === undefined) {
+    return undefined;
+  }
+  const user = encodeURIComponent(raw.DB_USER ?? 'postgres');
+  const auth = raw.DB_PASSWORD === undefined ? user : `${user}:${encodeURIComponent(raw.DB_PASSWORD)}`;
+  const name = encodeURIComponent(raw.DB_NAME ?? 'stock_valuation');
+  return `postgres://${auth}@${raw.DB_HOST}:${raw.DB_PORT}/${name}`;
+}
+
+function redisUrl(raw: RawEnv): string | undefined {
+  if (raw.REDIS_URL !== undefined) {
+    return raw.REDIS_URL;
+  }
+  return raw.REDIS_HOST === undefined
+    ? undefined
+    : `redis://${raw.REDIS_HOST}:${raw.REDIS_PORT}/${raw.REDIS_DB}`;
+}
+
+/** Without DATA_SOURCE: what is configured decides (nothing configured → embedded database with the demo dataset). */
+function inferDataSource(hasDb: boolean, hasToken: boolean): DataSourceKind {
+  if (hasDb && hasToken) {
+    return 'hybrid';
+  }
+  if (hasDb) {
+    return 'postgres';
+  }
+  return hasToken ? 'tushare' : 'pglite';
+}
+
+/**
+ * TuShare's published per-minute limits by account points (ops-security.md §3.3): 120 → 50, 2000 → 200, 5000+ → 500.
+ * Below 120 points the account has no regular API access; we still allow a trickle so errors come from TuShare.
+ */
+export function tushareRequestsPerMinute(points: number): number {
+  if (points >= 5000) {
+    return 500;
+  }
+  if (points >= 2000) {
+    return 200;
+  }
+  return 50;
+}
+
+/** The single env schema: raw variables in, structured configuration out. */
+export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
+  const dbUrl = databaseUrl(raw);
+  const dataSource = raw.DATA_SOURCE ?? inferDataSource(dbUrl !== undefined, raw.TUSHARE_TOKEN !== undefined);
+  if ((dataSource === 'tushare' || dataSource === 'hybrid') && raw.TUSHARE_TOKEN === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TUSHARE_TOKEN'],
+      message: `DATA_SOURCE=${dataSource} needs TUSHARE_TOKEN: set TUSHARE_TOKEN=<your token> or use DATA_SOURCE=${
+        dataSource === 'hybrid' ? 'postgres' : 'pglite'
+      }`,
+    });
+  }
+  if (dataSource === 'postgres' && dbUrl === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_URL'],
+      message:
+        'DATA_SOURCE=postgres needs a database: set DATABASE_URL=postgres://user:password@host:5432/db (or DB_HOST and DB_*) or use DATA_SOURCE=pglite',
+    });
+  }
+  if (raw.LLM_PROVIDER === 'deepseek' && raw.DEEPSEEK_API_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DEEPSEEK_API_KEY'],
+      message:
+        'LLM_PROVIDER=deepseek needs DEEPSEEK_API_KEY: set DEEPSEEK_API_KEY=<your key> or use LLM_PROVIDER=none',
+    });
+  }
+  if (raw.CORS_ORIGINS.includes('*') && raw.CORS_ORIGINS.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CORS_ORIGINS'],
+      message: 'mixes "*" with explicit origins: use either * (any origin, no credentials) or a list',
+    });
+  }
+  return {
+    dataSource,
+    dataDir: raw.DATA_DIR ?? './.data/pglite',
+    databaseUrl: dbUrl,
+    tushare: {
+      token: raw.TUSHARE_TOKEN,
+      apiUrl: raw.TUSHARE_API_URL ?? 'http://api.tushare.pro',
+      points: raw.TUSHARE_POINTS,
+      requestsPerMinute: tushareRequestsPerMinute(raw.TUSHARE_POINTS),
+    },
+    oclAggregationMode: raw.OCL_AGGREGATION_MODE ?? 'standard',
+    redisUrl: redisUrl(raw),
+    cacheTtlSeconds: raw.CACHE_TTL_SECONDS,
+    port: raw.PORT,
+    apiBaseUrl: raw.API_BASE_URL ?? `http://localhost:${raw.PORT}`,
+    corsOrigins: raw.CORS_ORIGINS,
+    apiSecretKey: raw.API_SECRET_KEY,
+    rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    logLevel: raw.LOG_LEVEL ?? 'info',
+    logFile: raw.LOG_FILE,
+    valuationDefaults: {
+      risk_free_rate: raw.RISK_FREE_RATE,
+      market_risk_premium: raw.MARKET_RISK_PREMIUM,
+      beta: raw.DEFAULT_BETA,
+    },
+    llm: {
+      provider: raw.LLM_PROVIDER ?? 'none',
+      deepseekApiKey: raw.DEEPSEEK_API_KEY,
+      deepseekModelName: raw.DEEPSEEK_MODEL_NAME ?? 'deepseek-chat',
+    },
+  };
+});
+
+/** Typed configuration, inferred from {@link EnvSchema}. Secrets stay in here; never log the whole object. */
+export type Env = z.output<typeof EnvSchema>;
+
+/** Thrown by {@link loadEnv}; `problems` lists one line per bad variable. */
+export class EnvError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the raw variables into {@link Env}.
+ * @param record - e.g. `process.env` (Node) or the Workers bindings; unknown keys are ignored.
+ * @returns the typed configuration.
+ * @throws {EnvError} naming every bad variable and how to fix it.
+ * @example
+ * const env = loadEnv({ DATA_SOURCE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/app' });
+ */
+export function loadEnv(record: Record<string, string | undefined>): Env {
+  const parsed = EnvSchema.safeParse(record);
+  if (parsed.success) {
+    return parsed.data;
+  }
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    // Cross-field messages already start with "NAME=value"; per-variable ones get the name in front.
+    return /^[A-Z_]+=/.test(issue.message) ? issue.message : `${name} ${issue.message}`;
+  });
+  throw new EnvError(problems);
+}
+
+/** Redacts a URL's password for logging (e.g. `postgres://u:***@h/db`). */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined) {
+    return undefined;
+  }
+  try {
+    const u = new URL(url);
+    if (u.password !== '') {
+      u.password = '***';
+    }
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * @module lib/cache/redis
+ * Redis-backed {@link Cache} (ioredis). Shared by all replicas, so a valuation computed by one is a hit for the others.
+ * Commands fail fast (no offline queue, one retry, short timeouts): a slow cache must not make requests slower than
+ * computing the result.
+ */
+import { Redis } from 'ioredis';
+import type { Cache } from './types';
+
+export interface RedisCacheOptions {
+  /** `redis://host:port/db` (or `rediss://`). */
+  url: string;
+  /** Prefix of every key, so the database can be shared. Default `stockval:`. */
+  keyPrefix?: string;
+  /** Per-command timeout in milliseconds. Default 500. */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Creates a Redis {@link Cache}. The connection is opened lazily on the first command.
+ * @throws nothing at creation; commands reject when Redis is unreachable.
+ */
+export function createRedisCache(opts: RedisCacheOptions): Cache {
+  const client = new Redis(opts.url, {
+    keyPrefix: opts.keyPrefix ?? 'stockval:',
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: opts.commandTimeoutMs ?? 500,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  // Connection errors surface through command rejections; without a listener ioredis would print them.
+  client.on('error', () => {});
+  return {
+    kind: 'redis',
+    async get(key) {
+      return client.get(key);
+    },
+    async set(key, value, ttlSeconds) {
+      await client.set(key, value, 'EX', Math.max(1, Math.round(ttlSeconds)));
+    },
+    async delete(key) {
+      await client.del(key);
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

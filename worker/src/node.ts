@@ -1,0 +1,253 @@
+/**
+ * @module node
+ * Node entry (`npm start`): validates the environment (exit 1 with the message on error), opens the data source
+ * chosen by DATA_SOURCE — by default the embedded PGlite database in DATA_DIR, migrated and seeded with the demo
+ * dataset on first start — picks the memory or Redis cache, serves the app with @hono/node-server (plus `web/` when
+ * present) and shuts down gracefully on SIGINT/SIGTERM.
+ *
+ * `createNodeDeps` is shared with the CLI (`stockval value` runs the same stack in-process).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type AppDeps, createApp } from '@/app';
+import { createPostgresSource } from '@/data/postgres-source';
+import type { StockDataSource } from '@/data/types';
+import { createDatabase, type DatabaseHandle } from '@/db/client';
+import { migrate } from '@/db/migrate';
+import { seedDemo } from '@/db/seed';
+import { type Env, EnvError, loadEnv, redactUrl } from '@/env';
+import { createMemoryCache } from '@/lib/cache/memory';
+import { createRedisCache } from '@/lib/cache/redis';
+import type { Cache } from '@/lib/cache/types';
+import { type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
+import { databaseDatasetVersion } from '@/services/dataset-version';
+import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Version from package.json (shown in /health, part of cache keys). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Logger writing JSON lines to stdout (or stderr) and, when LOG_FILE is set, appending to that file. */
+export function createNodeLogger(env: Env, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
+  if (env.logFile !== undefined) {
+    mkdirSync(dirname(resolve(env.logFile)), { recursive: true });
+  }
+  const file = env.logFile;
+  return createJsonLogger({
+    level: env.logLevel,
+    base: { service: 'stockval' },
+    write: (line) => {
+      process[stream].write(`${line}\n`);
+      if (file !== undefined) {
+        appendFileSync(file, `${line}\n`);
+      }
+    },
+  });
+}
+
+export interface NodeDeps {
+  deps: Omit<AppDeps, 'web'>;
+  close(): Promise<void>;
+}
+
+async function openDatabase(env: Env, logger: Logger): Promise<DatabaseHandle> {
+  if (env.databaseUrl !== undefined && env.dataSource !== 'pglite') {
+    logger.info('opening PostgreSQL', { url: redactUrl(env.databaseUrl) });
+    const handle = await createDatabase({ kind: 'postgres', url: env.databaseUrl });
+    await migrate(handle);
+    return handle;
+  }
+  const dataDir = resolve(env.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  logger.info('opening embedded database', { data_dir: dataDir });
+  const handle = await createDatabase({ kind: 'pglite', dataDir });
+  await migrate(handle);
+  const seeded = await seedDemo(handle.db);
+  if (seeded.seeded) {
+    logger.info('seeded demo dataset', { rows: seeded.rows, duration_ms: Math.round(seeded.durationMs) });
+  }
+  return handle;
+}
+
+/**
+ * TuShare and hybrid sources (data layer factories). Hybrid reads the database first, falls back to TuShare and
+ * writes what it fetched through to the database, so the next request for that company is local.
+ */
+async function remoteSource(
+  env: Env,
+  logger: Logger,
+  local?: { source: StockDataSource; db: DatabaseHandle['db'] },
+): Promise<StockDataSource> {
+  const data = await import('@/data');
+  const client = data.createTushareClient({
+    token: env.tushare.token ?? '',
+    baseUrl: env.tushare.apiUrl,
+    requestsPerMinute: env.tushare.requestsPerMinute,
+  });
+  const tushare = data.createTushareSource(client);
+  if (local === undefined) {
+    return tushare;
+  }
+  return data.createHybridSource(local.source, tushare, data.createDbWriter(local.db), {
+    onWriteError: (err) => logger.warn('write-through to the database failed', errorFields(err)),
+    onFallbackError: (err) => logger.warn('TuShare failed; served database data', errorFields(err)),
+  });
+}
+
+/**
+ * Opens the data source, cache and checks the environment asks for.
+ * @returns app dependencies (without `web`) and a `close` that releases them.
+ */
+export async function createNodeDeps(env: Env, logger: Logger): Promise<NodeDeps> {
+  let handle: DatabaseHandle | undefined;
+  let dataSource: StockDataSource;
+  const checks: HealthChecks = {};
+  if (env.dataSource === 'tushare') {
+    dataSource = await remoteSource(env, logger);
+    checks.tushare = () => dataSource.ping();
+  } else {
+    handle = await openDatabase(env, logger);
+    const local = createPostgresSource(handle.db, {
+      kind: handle.dialect === 'pglite' ? 'pglite' : 'postgres',
+    });
+    checks.database = () => local.ping();
+    dataSource =
+      env.dataSource === 'hybrid' ? await remoteSource(env, logger, { source: local, db: handle.db }) : local;
+    if (env.dataSource === 'hybrid') {
+      const hybrid = dataSource;
+      checks.tushare = () => hybrid.ping();
+    }
+  }
+  const cache: Cache =
+    env.redisUrl !== undefined
+      ? createRedisCache({ url: env.redisUrl })
+      : createMemoryCache({ maxEntries: 1000 });
+  if (cache.kind === 'redis') {
+    checks.redis = () => cache.ping();
+  }
+  const db = handle?.db;
+  const datasetVersion = async () =>
+    db === undefined ? `tushare:${env.tushare.apiUrl}` : databaseDatasetVersion(db);
+  return {
+    deps: {
+      env,
+      dataSource,
+      cache,
+      clock: SYSTEM_CLOCK,
+      logger,
+      version: packageVersion(),
+      datasetVersion,
+      healthChecks: checks,
+      // The socket's address: X-Forwarded-For is not trusted (anyone can send it); behind a proxy, rate-limit there.
+      clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    },
+    close: async () => {
+      await cache.close();
+      await handle?.close();
+    },
+  };
+}
+
+/**
+ * Static handler for the web UI when `<dir>/index.html` exists, else undefined (the API alone is served).
+ * @param dir - directory with the built UI (default `web/` at the repository root).
+ */
+export function webHandler(dir: string = join(ROOT, 'web')): AppDeps['web'] {
+  return existsSync(join(dir, 'index.html')) ? serveStatic({ root: dir }) : undefined;
+}
+
+export interface RunningServer {
+  /** Port actually bound (useful with PORT=0). */
+  port: number;
+  url: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the server.
+ * @param record - raw environment (e.g. `process.env`).
+ * @throws {EnvError} invalid configuration; errors opening the data source.
+ */
+export async function startServer(
+  record: Record<string, string | undefined>,
+  logger?: Logger,
+): Promise<RunningServer> {
+  const env = loadEnv(record);
+  const log = logger ?? createNodeLogger(env);
+  const node = await createNodeDeps(env, log);
+  const web = webHandler();
+  const app = createApp({ ...node.deps, ...(web !== undefined ? { web } : {}) });
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : env.port;
+  const url = `http://localhost:${port}`;
+  log.info(`listening on ${url}`, {
+    port,
+    data_source: env.dataSource,
+    cache: node.deps.cache.kind,
+    web: web !== undefined,
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    logger: log,
+    stop: () => {
+      stopped ??= new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }).then(() => node.close());
+      return stopped;
+    },
+  };
+}
+
+/** `npm start`: start, log "listening on http://localhost:8124", stop cleanly on SIGINT/SIGTERM. */
+export async function main(record: Record<string, string | undefined> = process.env): Promise<void> {
+  let running: RunningServer;
+  try {
+    running = await startServer(record);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', msg: 'startup failed', ...errorFields(err) })}\n`,
+      );
+    }
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    running.logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  void main();
+}

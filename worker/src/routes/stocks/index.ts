@@ -1,0 +1,11 @@
+/**
+ * @module routes/stocks
+ */
+import type { AppOpenApi } from '@/routes/types';
+import { registerGetStock } from './get';
+import { registerListStocks } from './list';
+
+export function registerStockRoutes(app: AppOpenApi): void {
+  registerListStocks(app);
+  registerGetStock(app);
+}

@@ -1,0 +1,39 @@
+/**
+ * @module services/context
+ * What every service receives: the typed configuration and the infrastructure behind interfaces. Built once by
+ * `createApp` (or the CLI) from injected dependencies; services never reach for globals or `process.env`.
+ */
+import type { StockDataSource } from '@/data/types';
+import type { Env } from '@/env';
+import type { Cache } from '@/lib/cache/types';
+import type { HealthReport } from './health/check-health';
+import type { Logger } from './logger';
+
+/** Time source, injectable so tests and cache keys do not depend on the wall clock. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+/** Dependency checks reported by `/health` (each throws when the dependency is down). */
+export type DependencyName = 'tushare' | 'database' | 'redis';
+export type HealthChecks = Partial<Record<DependencyName, () => Promise<void>>>;
+
+export interface ServiceContext {
+  env: Env;
+  dataSource: StockDataSource;
+  cache: Cache;
+  clock: Clock;
+  logger: Logger;
+  /** Application version (package.json), part of every cache key. */
+  version: string;
+  /**
+   * Version of the data behind the source (changes when data is synced or re-seeded); part of every cache key so a
+   * sync invalidates cached valuations. Memoized by the caller for a few seconds.
+   */
+  datasetVersion(): Promise<string>;
+  /** Memoized dependency report for `/health` and `/health/ready`. */
+  health(): Promise<HealthReport>;
+}

@@ -1,0 +1,121 @@
+/**
+ * @module services/valuation/load-subject
+ * Resolves what a valuation request is about: a listed stock read from the data source as of the valuation date, or
+ * statements sent inline. Either way the result is the engine's {@link CompanyInput} plus the `stock_info` block.
+ */
+import type { CompanyData } from '@/data/types';
+import type { ServiceContext } from '@/services/context';
+import { todayInChina, toTushareDate } from '@/services/dates';
+import { InvalidRequestError, StockNotFoundError } from '@/services/errors';
+import type { CompanyInput, ValuationOptions } from '@/valuation';
+import { toCompanyInput } from './company-input';
+import { buildStockInfo, type StockInfo } from './stock-info';
+import type { ValuationRequest } from './types';
+
+export interface ValuationSubject {
+  input: CompanyInput;
+  /** Company data (listed stock) or the inline statements wrapped in the same shape. */
+  data: CompanyData;
+  valuationDate: string;
+  /** Dataset version for listed stocks, null for inline statements. */
+  datasetVersion: string | null;
+  /** Market multiples of the snapshot (null inline). */
+  pe: number | null;
+  pb: number | null;
+}
+
+/** Valuation date of the request: given or today in China; a future date is refused (no data exists yet). */
+export function resolveValuationDate(ctx: ServiceContext, requested: string | undefined): string {
+  const today = todayInChina(ctx.clock);
+  if (requested === undefined) {
+    return today;
+  }
+  if (requested > today) {
+    throw new InvalidRequestError(
+      `valuation_date ${requested} is in the future (today is ${today} in China)`,
+      [{ path: 'valuation_date', message: `must be on or before ${today}` }],
+    );
+  }
+  return requested;
+}
+
+function inlineData(
+  req: ValuationRequest,
+  inline: NonNullable<ValuationRequest['inline']>,
+  date: string,
+): CompanyData {
+  const m = inline.market;
+  return {
+    basic: {
+      ts_code: req.ts_code ?? '',
+      symbol: req.ts_code?.slice(0, 6) ?? '',
+      name: m.name ?? '',
+      area: null,
+      industry: null,
+      market: null,
+      list_date: null,
+      cnspell: null,
+      comp_type: m.comp_type ?? null,
+    },
+    income: inline.financials.income,
+    balance: inline.financials.balance,
+    cashflow: inline.financials.cashflow,
+    fina_indicator: inline.financials.fina_indicator ?? [],
+    dividends: inline.financials.dividends ?? [],
+    market: {
+      ts_code: req.ts_code ?? '',
+      trade_date: toTushareDate(m.price_as_of ?? date),
+      close: m.price,
+      total_mv: m.price !== null && m.total_shares !== null ? m.price * m.total_shares : null,
+      total_shares: m.total_shares,
+      pe_ttm: null,
+      pb: null,
+      price_as_of: toTushareDate(m.price_as_of ?? date),
+      shares_as_of: m.shares_as_of === undefined ? null : toTushareDate(m.shares_as_of),
+      derived: ['market data sent inline with the request'],
+    },
+  };
+}
+
+/**
+ * Loads the subject of a request.
+ * @throws {StockNotFoundError} unknown ts_code.
+ * @throws {InvalidRequestError} future valuation date.
+ */
+export async function loadSubject(ctx: ServiceContext, req: ValuationRequest): Promise<ValuationSubject> {
+  const valuationDate = resolveValuationDate(ctx, req.valuation_date);
+  if (req.inline !== undefined) {
+    const data = inlineData(req, req.inline, valuationDate);
+    return {
+      input: toCompanyInput(data, valuationDate),
+      data,
+      valuationDate,
+      datasetVersion: null,
+      pe: null,
+      pb: null,
+    };
+  }
+  const tsCode = req.ts_code ?? '';
+  const data = await ctx.dataSource.getCompanyData(tsCode, toTushareDate(valuationDate));
+  if (data === null) {
+    throw new StockNotFoundError(tsCode);
+  }
+  return {
+    input: toCompanyInput(data, valuationDate),
+    data,
+    valuationDate,
+    datasetVersion: await ctx.datasetVersion(),
+    pe: data.market?.pe_ttm ?? null,
+    pb: data.market?.pb ?? null,
+  };
+}
+
+/** `stock_info` for a subject; inline subjects without a code or name report null for them. */
+export function subjectStockInfo(subject: ValuationSubject, baseReportDate: string | null): StockInfo {
+  return buildStockInfo(subject.data, subject.valuationDate, baseReportDate);
+}
+
+/** Engine options: env defaults (Rf, MRP, β) under the user's options. */
+export function engineOptions(ctx: ServiceContext, options: ValuationOptions): ValuationOptions {
+  return { ...ctx.env.valuationDefaults, ...options };
+}

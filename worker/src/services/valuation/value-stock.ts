@@ -1,0 +1,63 @@
+/**
+ * @module services/valuation/value-stock
+ * `valueStock`: the valuation use case behind `POST /api/v1/valuation` and `stockval value`. Loads the subject, runs
+ * the engine (`valueCompany`, plus the requested analyses) with env defaults under the user's options, shapes the
+ * response like the original (`stock_info`, `valuation_results`) and caches the serialized body.
+ */
+import type { ServiceContext } from '@/services/context';
+import { todayInChina } from '@/services/dates';
+import { runSensitivity, valueCompany } from '@/valuation';
+import { resultCacheKey } from './cache-key';
+import { type CachedBody, cachedBody, cacheKeyParts } from './cached-body';
+import { engineOptions, loadSubject, subjectStockInfo } from './load-subject';
+import { buildValuationResults, runSections } from './results';
+import type { ValuationRequest } from './types';
+
+export type { CachedBody, CacheStatus } from './cached-body';
+
+/**
+ * Values one company.
+ * @returns the serialized response body and the cache status.
+ * @throws {StockNotFoundError} unknown ts_code; {InvalidRequestError} future date; engine `ValuationError`s.
+ */
+export async function valueStock({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ValuationRequest;
+}): Promise<CachedBody> {
+  // Listed stocks: the dataset version is known before loading data, so a hit costs no data-source query.
+  // Without a date the key uses today's date, so "today" is not served from cache after midnight.
+  const key = async () => {
+    const dataset = input.inline === undefined ? await ctx.datasetVersion() : null;
+    const date = input.valuation_date ?? todayInChina(ctx.clock);
+    return resultCacheKey('valuation', cacheKeyParts(ctx, input, dataset, date));
+  };
+  return cachedBody(ctx, key, async () => {
+    const subject = await loadSubject(ctx, input);
+    const options = engineOptions(ctx, input.options);
+    const result = valueCompany(subject.input, options);
+    const valuationResults = buildValuationResults(subject, result);
+    if (input.sensitivity !== undefined) {
+      valuationResults.sensitivity_analysis_result = runSensitivity(
+        subject.input,
+        options,
+        input.sensitivity,
+      );
+    }
+    return JSON.stringify({
+      stock_info: subjectStockInfo(subject, result.data_quality.latest_annual_end_date),
+      valuation_results: valuationResults,
+      ...runSections(subject.input, options, input),
+      meta: {
+        valuation_date: subject.valuationDate,
+        dataset_version: subject.datasetVersion,
+        engine_version: ctx.version,
+        computed_at: new Date(ctx.clock.now()).toISOString(),
+        options,
+        ignored_fields: input.ignored_fields,
+      },
+    });
+  });
+}
