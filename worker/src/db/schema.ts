@@ -172,3 +172,5 @@ export const DATA_TABLES = {
 } as const;
 
 export type DataTableName = keyof typeof DATA_TABLES;
+
+export * from './schema-workspace';
