@@ -174,3 +174,4 @@ export const DATA_TABLES = {
 export type DataTableName = keyof typeof DATA_TABLES;
 
 export * from './schema-workspace';
+export * from './schema-auth';
