@@ -48,7 +48,7 @@ export function baseRevenue(
     warnings.push(
       makeWarning(
         'HISTORY_STALE',
-        'info',
+        'warning',
         `基期为 ${latest.end_date} 年报，估值日 ${valuationDate} 时预测首年已结束；可启用 LTM 基期`,
         `Base period is the ${latest.end_date} annual report; at ${valuationDate} forecast year 1 has already ended (consider ltm_baseline_enabled)`,
         ['ltm_baseline_enabled'],

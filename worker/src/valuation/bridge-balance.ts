@@ -57,6 +57,9 @@ export function selectBridgeBalance(rows: readonly StatementRow[]): BridgeSelect
     minority_int: num(row, 'minority_int'),
     oth_eqt_tools_p_shr: num(row, 'oth_eqt_tools_p_shr'),
     total_liab: num(row, 'total_liab'),
+    loanto_oth_bank_fi: num(row, 'loanto_oth_bank_fi'),
+    pur_resale_fa: num(row, 'pur_resale_fa'),
+    trad_asset: num(row, 'trad_asset'),
   };
   return { balance, row, detailed, newest_end_date: newest === undefined ? null : String(newest.end_date) };
 }

@@ -287,6 +287,10 @@ export class DcfKernel {
     }
     let tv: number;
     if (method === 'perpetual_growth') {
+      // Same rule as terminal-value.ts: the requested g must clear WACC before the cap applies.
+      if (!(wacc - terminal >= this.minSpread) || Math.abs(wacc - terminal) < 1e-9) {
+        return Number.NaN;
+      }
       const g = Math.min(terminal, this.growthCap);
       if (!(wacc - g >= this.minSpread) || Math.abs(wacc - g) < 1e-9) {
         return Number.NaN;

@@ -69,11 +69,11 @@ describe('discountForecast — G6 continuation', () => {
     expect(a.terminal_value).toBe(b.terminal_value);
   });
 
-  it('g 0.08 above the default cap 0.05 is capped (with a warning) and valued: 0.08 − 0.05 ≥ spread', () => {
+  it('g 0.06 above the default cap 0.05 is capped (with a warning) and valued: 0.08 − 0.05 ≥ spread', () => {
     const r = discountForecast(f, h, h.market, {
       ...G6,
       terminal_value_method: 'perpetual_growth',
-      perpetual_growth_rate: 0.08,
+      perpetual_growth_rate: 0.06,
     });
     expect(r.details.perpetual_growth_rate_used).toBe(0.05);
     expect(r.warnings.map((w) => w.code)).toContain('PERPETUAL_GROWTH_CAPPED');
@@ -81,7 +81,14 @@ describe('discountForecast — G6 continuation', () => {
     expectClose(r.details.terminal_value, ((f.years[4]?.ufcf as number) * 1.05) / 0.03, 1e-12);
   });
 
-  it('g ≥ WACC with a raised cap → GROWTH_NOT_BELOW_WACC', () => {
+  it('g ≥ WACC → GROWTH_NOT_BELOW_WACC, with or without a cap that would hide it', () => {
+    expect(() =>
+      discountForecast(f, h, h.market, {
+        ...G6,
+        terminal_value_method: 'perpetual_growth',
+        perpetual_growth_rate: 0.08,
+      }),
+    ).toThrowError(expect.objectContaining({ code: 'GROWTH_NOT_BELOW_WACC' }) as unknown as ValuationError);
     expect(() =>
       discountForecast(f, h, h.market, {
         ...G6,

@@ -22,6 +22,10 @@ import type {
   Warning,
 } from './types';
 import { computeWacc } from './wacc';
+import { makeWarning } from './warnings';
+
+/** Uncounted cash-like assets above this share of equity value are worth a note. */
+const CASH_LIKE_WARN_SHARE = 0.05;
 
 /**
  * @param forecast output of `buildForecast`
@@ -68,7 +72,26 @@ export function discountForecast(
   const ufcf = forecast.years.map((y) => y.ufcf);
   const pv = presentValues(ufcf, tv.terminal_value, w.wacc, discountSchedule(n, midYear, s));
   const ev = pv.pv_forecast_ufcf + pv.pv_terminal_value;
-  const bridge = equityBridge(ev, history.bridge_balance, market.total_shares ?? null);
+  const cashLikeMode = options.cash_like_assets ?? 'money_market';
+  const bridge = equityBridge(ev, history.bridge_balance, market.total_shares ?? null, cashLikeMode);
+  trace.push({
+    field: 'cash_like_assets',
+    value: bridge.cash_like_assets,
+    source: options.cash_like_assets === undefined ? 'default' : 'user',
+    note: `mode ${cashLikeMode}; counted as cash in the bridge`,
+  });
+  if (bridge.cash_like_assets_not_counted > CASH_LIKE_WARN_SHARE * Math.abs(bridge.equity_value)) {
+    const yi = (x: number) => `${(x / 1e8).toFixed(2)} 亿`;
+    warnings.push(
+      makeWarning(
+        'CASH_LIKE_NOT_COUNTED',
+        'info',
+        `资产负债表有 ${yi(bridge.cash_like_assets_not_counted)} 类现金资产（交易性金融资产等）未计入现金；可设置 cash_like_assets=all`,
+        `${yi(bridge.cash_like_assets_not_counted)} of cash-like assets (trading financial assets etc.) are not counted as cash; set cash_like_assets=all to count them`,
+        ['cash_like_assets', 'trad_asset'],
+      ),
+    );
+  }
   const eps = history.latest_diluted_eps;
   const ebitda0 = history.historical_ratios.latest_actual_ebitda;
   const vps = bridge.value_per_share;

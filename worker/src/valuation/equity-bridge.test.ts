@@ -14,6 +14,9 @@ function bs(items: Partial<BridgeBalance>): BridgeBalance {
     minority_int: null,
     oth_eqt_tools_p_shr: null,
     total_liab: null,
+    loanto_oth_bank_fi: null,
+    pur_resale_fa: null,
+    trad_asset: null,
     ...items,
   };
 }
@@ -59,5 +62,31 @@ describe('equityBridge — G4', () => {
   it('shares missing or ≤ 0 → VPS null', () => {
     expect(equityBridge(5000, bs({}), null).value_per_share).toBeNull();
     expect(equityBridge(5000, bs({}), 0).value_per_share).toBeNull();
+  });
+});
+
+describe('equityBridge — cash-like assets', () => {
+  // 600519.SH reports 拆出资金 (loanto_oth_bank_fi) of its finance subsidiary next to money_cap; leaving it out
+  // understated equity by about 123 yuan per share. Hand-computed: EV 5000, cash 300 + 200 + 50 (+ 400 trading).
+  const b = bs({
+    money_cap: 300,
+    loanto_oth_bank_fi: 200,
+    pur_resale_fa: 50,
+    trad_asset: 400,
+    lt_borr: 1000,
+  });
+
+  it("default 'money_market' counts interbank lending and reverse repos, not trading assets", () => {
+    const r = equityBridge(5000, b, 100);
+    expect(r.cash).toBe(550);
+    expect(r.cash_like_assets).toBe(250);
+    expect(r.cash_like_assets_not_counted).toBe(400);
+    expect(r.net_debt).toBe(450);
+    expect(r.equity_value).toBe(4550);
+  });
+
+  it("'all' adds trading financial assets; 'none' counts money_cap only", () => {
+    expect(equityBridge(5000, b, 100, 'all').equity_value).toBe(4950);
+    expect(equityBridge(5000, b, 100, 'none').equity_value).toBe(4300);
   });
 });

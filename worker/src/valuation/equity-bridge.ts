@@ -5,7 +5,7 @@
  * equity = EV − net debt − minority_int − oth_eqt_tools_p_shr (preferred/perpetual); VPS = equity / shares.
  * Missing items count as 0 here; their absence is reported by the history analysis.
  */
-import type { BridgeBalance, EquityBridgeResult } from './types';
+import type { BridgeBalance, CashLikeMode, EquityBridgeResult } from './types';
 
 function z(v: number | null): number {
   return v ?? 0;
@@ -25,9 +25,13 @@ export function equityBridge(
   enterpriseValue: number,
   b: BridgeBalance,
   shares: number | null,
+  cashLikeMode: CashLikeMode = 'money_market',
 ): EquityBridgeResult {
   const debt = interestBearingDebt(b);
-  const cash = z(b.money_cap);
+  const moneyMarket = z(b.loanto_oth_bank_fi) + z(b.pur_resale_fa);
+  const trading = z(b.trad_asset);
+  const counted = cashLikeMode === 'none' ? 0 : cashLikeMode === 'all' ? moneyMarket + trading : moneyMarket;
+  const cash = z(b.money_cap) + counted;
   const netDebt = debt - cash;
   const mi = z(b.minority_int);
   const pref = z(b.oth_eqt_tools_p_shr);
@@ -35,6 +39,8 @@ export function equityBridge(
   return {
     total_debt: debt,
     cash,
+    cash_like_assets: counted,
+    cash_like_assets_not_counted: moneyMarket + trading - counted,
     net_debt: netDebt,
     minority_interest: mi,
     preferred_and_perpetual: pref,

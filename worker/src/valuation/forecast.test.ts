@@ -234,3 +234,74 @@ describe('buildForecast — §17 fixes and guards', () => {
     ]);
   });
 });
+
+describe('buildForecast — NWC_0 consistency (review findings)', () => {
+  const allNwcDrivers = {
+    accounts_receivable_days: 30,
+    inventory_days: 60,
+    accounts_payable_days: 45,
+    other_current_assets_to_revenue_ratio: 0.05,
+    other_current_liabilities_to_revenue_ratio: 0.03,
+  };
+
+  it('a defaulted NWC driver makes NWC_0 the implied level, not the balance-sheet level', () => {
+    // Balance sheet NWC 5000 (5× revenue) but other_current_liabilities has no history → default 0.03.
+    // Implied at R0 = 1000 with default margins (0.15/0.10/0.05 → residual COGS 700), computed by hand:
+    // AR 1000·30/360 = 83.333…, INV 700·60/360 = 116.666…, OCA 50, AP 700·45/360 = 87.5, OCL 30 → 132.5.
+    const { other_current_liabilities_to_revenue_ratio: _omit, ...fourDrivers } = allNwcDrivers;
+    const f = buildForecast(historyFixture(1000, { ...fourDrivers, last_component_nwc: 5000 }), {
+      revenue_cagr: 0.1,
+      cagr_decay_rate: 0,
+    });
+    expectClose(f.nwc_0, 132.5, 1e-9);
+    // flat drivers: NWC grows with revenue only, ΔNWC_1 = 132.5·0.1
+    expectClose(f.years[0]?.delta_nwc as number, 13.25, 1e-9);
+    const w = f.warnings.find((x) => x.code === 'NWC_BASELINE_FALLBACK');
+    expect(w?.fields).toContain('other_current_liabilities_to_revenue_ratio');
+    expect(f.trace.find((t) => t.field === 'nwc_0')?.value).toBeCloseTo(132.5, 9);
+  });
+
+  it('history-based drivers keep the balance-sheet NWC_0 but flag a large gap as NWC_DISCONTINUITY', () => {
+    const far = buildForecast(historyFixture(1000, { ...allNwcDrivers, last_component_nwc: 500 }), {
+      revenue_cagr: 0,
+    });
+    expect(far.nwc_0).toBe(500);
+    // gap 500 − 132.5 = 367.5 > 10 % of R0 (100)
+    expect(far.warnings.map((x) => x.code)).toContain('NWC_DISCONTINUITY');
+    expectClose(far.years[0]?.delta_nwc as number, 132.5 - 500, 1e-9);
+    const near = buildForecast(historyFixture(1000, { ...allNwcDrivers, last_component_nwc: 150 }), {
+      revenue_cagr: 0,
+    });
+    expect(near.nwc_0).toBe(150);
+    expect(near.warnings.map((x) => x.code)).not.toContain('NWC_DISCONTINUITY'); // gap 17.5 < 100
+  });
+});
+
+describe('buildForecast — targets are never silently ignored (review findings)', () => {
+  it('a target without a mode moves the driver to the target', () => {
+    const f = buildForecast(historyFixture(1000, { sga_to_revenue_ratio: 0.1 }), {
+      revenue_cagr: 0,
+      target_sga_to_revenue_ratio: 0.2,
+      sga_transition_years: 1,
+    });
+    expectClose(f.years[0]?.sga_expenses as number, 200);
+    expect(f.trace).toContainEqual(
+      expect.objectContaining({
+        field: 'sga_forecast_mode',
+        value: 'transition_to_target',
+        source: 'derived',
+      }),
+    );
+  });
+
+  it('an explicit historical_median with a target keeps the median and says the target is ignored', () => {
+    const f = buildForecast(historyFixture(1000, { sga_to_revenue_ratio: 0.1 }), {
+      revenue_cagr: 0,
+      sga_forecast_mode: 'historical_median',
+      target_sga_to_revenue_ratio: 0.2,
+    });
+    expectClose(f.years[0]?.sga_expenses as number, 100);
+    const w = f.warnings.find((x) => x.code === 'TARGET_IGNORED');
+    expect(w?.fields).toEqual(['sga_forecast_mode', 'target_sga_to_revenue_ratio']);
+  });
+});

@@ -12,13 +12,22 @@
 import { DEFAULTS } from './defaults';
 import { ValuationError } from './errors';
 import { nwcBaseline } from './nwc-baseline';
-import { type DriverPaths, resolveDrivers } from './resolve-drivers';
+import { type DriverKey, type DriverPaths, resolveDrivers } from './resolve-drivers';
 import { revenueGrowth } from './revenue-growth';
 import type { Forecast, ForecastYear, HistoryAnalysis, TraceEntry, ValuationOptions, Warning } from './types';
 import { validateOptions } from './validate-options';
 import { makeWarning } from './warnings';
 
 const BASIS = DEFAULTS.days_basis;
+
+/** Drivers that make up forecast NWC; a default among them makes the actual NWC_0 incomparable. */
+const NWC_DRIVER_KEYS: ReadonlySet<DriverKey> = new Set<DriverKey>([
+  'accounts_receivable_days',
+  'inventory_days',
+  'accounts_payable_days',
+  'other_current_assets_to_revenue_ratio',
+  'other_current_liabilities_to_revenue_ratio',
+]);
 
 /** NWC the year-1 drivers imply at revenue `r` (used when no balance sheet reports working capital). */
 function impliedNwc(r: number, d: DriverPaths, cogsRatio: number | null): number {
@@ -72,7 +81,8 @@ export function buildForecast(history: HistoryAnalysis, options: ValuationOption
     source: options.forecast_years === undefined ? 'default' : 'user',
   });
   const { cagr, growth } = revenueGrowth(history, options, n, warnings, trace);
-  const d = resolveDrivers(history, options, n, warnings, trace);
+  const defaulted: DriverKey[] = [];
+  const d = resolveDrivers(history, options, n, warnings, trace, defaulted);
   const cogsRatio = history.historical_ratios.cogs_to_revenue_ratio;
   let direct = options.cogs_forecast_mode === 'direct_ratio';
   if (direct && cogsRatio === null) {
@@ -92,13 +102,15 @@ export function buildForecast(history: HistoryAnalysis, options: ValuationOption
     value: direct ? 'direct_ratio' : 'residual',
     source: options.cogs_forecast_mode === undefined ? 'default' : 'user',
   });
-  const nwc0 = nwcBaseline(
+  const nwc0 = nwcBaseline({
     history,
-    options.nwc_baseline_mode ?? 'component',
-    impliedNwc(r0, d, cogsRatio),
+    mode: options.nwc_baseline_mode ?? 'component',
+    impliedAtBase: impliedNwc(r0, d, cogsRatio),
+    baseRevenue: r0,
+    defaultedNwcDrivers: defaulted.filter((k) => NWC_DRIVER_KEYS.has(k)),
     warnings,
     trace,
-  );
+  });
 
   const rows: ForecastYear[] = new Array(n);
   let rev = r0;

@@ -11,17 +11,27 @@ export function dcfGuardrails(d: DcfForecastDetails, market: MarketInput): Warni
   const out: Warning[] = [];
   const g = d.perpetual_growth_rate_used ?? d.implied_perpetual_growth_rate;
   if (g !== null && d.wacc_used - g < DEFAULTS.warn_wacc_growth_spread) {
+    const implied = d.perpetual_growth_rate_used === null;
+    const field = implied ? 'implied_perpetual_growth_rate' : 'perpetual_growth_rate';
+    // An exit multiple can imply g ≥ WACC: no growing perpetuity is worth that multiple, which is a stronger
+    // statement than "sensitive to g" and must be worded as such.
+    const notBelow = g >= d.wacc_used;
     out.push(
-      makeWarning(
-        'WACC_GROWTH_SPREAD_NARROW',
-        'warning',
-        `WACC（${pct(d.wacc_used)}）与${d.perpetual_growth_rate_used === null ? '隐含' : ''}永续增长率（${pct(g)}）之差不足 2 个百分点，估值对增长假设极其敏感`,
-        `WACC (${pct(d.wacc_used)}) minus ${d.perpetual_growth_rate_used === null ? 'implied ' : ''}growth (${pct(g)}) is below 2 percentage points; the value is extremely sensitive to g`,
-        [
-          'wacc_used',
-          d.perpetual_growth_rate_used === null ? 'implied_perpetual_growth_rate' : 'perpetual_growth_rate',
-        ],
-      ),
+      notBelow
+        ? makeWarning(
+            'WACC_GROWTH_SPREAD_NARROW',
+            'warning',
+            `退出倍数隐含的永续增长率（${pct(g)}）不低于 WACC（${pct(d.wacc_used)}）：任何永续增长都无法支撑该倍数，终值可能被高估`,
+            `The exit multiple implies perpetual growth (${pct(g)}) at or above WACC (${pct(d.wacc_used)}): no growing perpetuity supports that multiple, so the terminal value is probably overstated`,
+            ['wacc_used', field, 'exit_multiple'],
+          )
+        : makeWarning(
+            'WACC_GROWTH_SPREAD_NARROW',
+            'warning',
+            `WACC（${pct(d.wacc_used)}）与${implied ? '隐含' : ''}永续增长率（${pct(g)}）之差不足 2 个百分点，估值对增长假设极其敏感`,
+            `WACC (${pct(d.wacc_used)}) minus ${implied ? 'implied ' : ''}growth (${pct(g)}) is below 2 percentage points; the value is extremely sensitive to g`,
+            ['wacc_used', field],
+          ),
     );
   }
   if (d.tv_ev_ratio !== null && d.tv_ev_ratio > DEFAULTS.warn_tv_ev_ratio) {

@@ -21,7 +21,10 @@ function rev(row: StatementRow | undefined): number | null {
  * @param annual annual income rows ascending (selected)
  * @param interim interim income rows ascending (selected)
  */
-export function ltmRevenue(annual: readonly StatementRow[], interim: readonly StatementRow[]): LtmResult {
+export function ltmRevenue(allAnnual: readonly StatementRow[], interim: readonly StatementRow[]): LtmResult {
+  // The latest annual row can exist without revenue (a partial dump, or a row announced with only some items);
+  // the baseline must come from the last year that reports it, or LTM silently degrades to "no revenue".
+  const annual = allAnnual.filter((r) => rev(r) !== null);
   const lastAnnual = annual[annual.length - 1];
   const lastInterim = interim[interim.length - 1];
   const debug: BaselineDebug = {

@@ -135,6 +135,8 @@ function optNum(o: ValuationOptions, k: keyof ValuationOptions): number | null {
  * @param history output of `analyzeHistory`
  * @param options user options
  * @param years forecast horizon N
+ * @param defaulted receives the keys whose start value is the engine default (no history, no target); the forecast
+ *   needs them to keep year-1 ΔNWC free of a definitional jump.
  */
 export function resolveDrivers(
   history: HistoryAnalysis,
@@ -142,6 +144,7 @@ export function resolveDrivers(
   years: number,
   warnings: Warning[],
   trace: TraceEntry[],
+  defaulted: DriverKey[] = [],
 ): DriverPaths {
   const paths = {} as DriverPaths;
   const missingDefaults: string[] = [];
@@ -150,9 +153,32 @@ export function resolveDrivers(
     const hist = history.historical_ratios[spec.hist];
     const target = optNum(options, spec.target);
     const explicitMode = options[spec.mode] as ForecastMode | undefined;
+    // A target without a mode means the user wants it used: with history, the path moves from the median to the
+    // target; without history it stays flat at the target (below). Only an explicit historical_median ignores it.
+    const impliedTransition =
+      explicitMode === undefined &&
+      target !== null &&
+      (typeof hist === 'number' || key === 'effective_tax_rate');
     const mode: ForecastMode =
-      explicitMode ??
-      (key === 'effective_tax_rate' && target !== null ? 'transition_to_target' : 'historical_median');
+      explicitMode ?? (impliedTransition ? 'transition_to_target' : 'historical_median');
+    if (impliedTransition) {
+      trace.push({
+        field: String(spec.mode),
+        value: 'transition_to_target',
+        source: 'derived',
+        note: `${String(spec.target)} given without a mode`,
+      });
+    } else if (explicitMode === 'historical_median' && target !== null && typeof hist === 'number') {
+      warnings.push(
+        makeWarning(
+          'TARGET_IGNORED',
+          'warning',
+          `${String(spec.mode)} 为 historical_median，${String(spec.target)}=${target} 未被使用；如需使用请改为 transition_to_target`,
+          `${String(spec.mode)} is historical_median, so ${String(spec.target)}=${target} is not used; set it to transition_to_target to use it`,
+          [String(spec.mode), String(spec.target)],
+        ),
+      );
+    }
     let start: number;
     if (typeof hist === 'number') {
       start = hist;
@@ -176,6 +202,7 @@ export function resolveDrivers(
     } else {
       start = spec.fallback;
       missingDefaults.push(key);
+      defaulted.push(key);
       trace.push({ field: key, value: start, source: 'default', note: 'no history, no target' });
     }
     let pathTarget: number | null = null;

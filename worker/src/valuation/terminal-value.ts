@@ -12,9 +12,19 @@ import { ValuationError } from './errors';
 import type { TerminalValueResult, TraceEntry, ValuationOptions, Warning } from './types';
 import { makeWarning, pct } from './warnings';
 
-/** Perpetual growth actually used (after the cap), with warning/trace. */
+/**
+ * Perpetual growth actually used, with warning/trace. The requested rate is checked against WACC *before* the cap:
+ * a request of g ≥ WACC − spread is impossible as asked and must be rejected (GROWTH_NOT_BELOW_WACC), not quietly
+ * turned into a valid valuation at the cap. A feasible rate above the cap is limited with a warning. The rate used
+ * is always traced as `perpetual_growth_rate_used`.
+ * @param wacc discount rate used, decimal
+ * @param minSpread minimum WACC − g, decimal
+ * @throws ValuationError GROWTH_NOT_BELOW_WACC
+ */
 export function resolvePerpetualGrowth(
   options: ValuationOptions,
+  wacc: number,
+  minSpread: number,
   warnings: Warning[],
   trace: TraceEntry[],
 ): number {
@@ -24,6 +34,13 @@ export function resolvePerpetualGrowth(
     value: g,
     source: options.perpetual_growth_rate === undefined ? 'default' : 'user',
   });
+  if (!(wacc - g >= minSpread) || Math.abs(wacc - g) < 1e-9) {
+    throw new ValuationError(
+      'GROWTH_NOT_BELOW_WACC',
+      `perpetual growth ${pct(g)} must be below WACC ${pct(wacc)} by at least ${pct(minSpread)}`,
+      { perpetual_growth_rate: g, wacc, min_wacc_growth_spread: minSpread },
+    );
+  }
   const cap = options.perpetual_growth_cap ?? DEFAULTS.perpetual_growth_cap;
   if (g > cap) {
     warnings.push(
@@ -43,6 +60,7 @@ export function resolvePerpetualGrowth(
     });
     return cap;
   }
+  trace.push({ field: 'perpetual_growth_rate_used', value: g, source: 'derived', note: 'as requested' });
   return g;
 }
 
@@ -143,8 +161,8 @@ export function terminalValue(
     source: options.terminal_value_method === undefined ? 'default' : 'user',
   });
   if (method === 'perpetual_growth') {
-    const g = resolvePerpetualGrowth(options, warnings, trace);
     const spread = options.min_wacc_growth_spread ?? DEFAULTS.min_wacc_growth_spread;
+    const g = resolvePerpetualGrowth(options, wacc, spread, warnings, trace);
     return perpetualTerminalValue(ufcfN, ebitdaN, wacc, g, spread, warnings);
   }
   const m = options.exit_multiple ?? DEFAULTS.exit_multiple;

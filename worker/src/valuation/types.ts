@@ -143,7 +143,9 @@ export interface ValuationOptions {
 
   /** Direct WACC override (decimal, 0 < x < 1). Cost of equity is still computed for display. */
   discount_rate?: number;
-  /** 'target' (D/V = target_debt_ratio) or 'market' (E = price·shares, D = interest-bearing debt). Default 'target'. */
+  /** 'target' (D/V = target_debt_ratio) or 'market' (E = price·shares, D = interest-bearing debt). Default 'market' ('target' when only target_debt_ratio is given). */
+  /** Cash-like assets counted as cash in the equity bridge. Default 'money_market'. */
+  cash_like_assets?: CashLikeMode;
   wacc_weight_mode?: WaccWeightMode;
   /** Target D/V, decimal in [0,1). Default 0.45. */
   target_debt_ratio?: number;
@@ -295,7 +297,21 @@ export interface BridgeBalance {
   minority_int: number | null;
   oth_eqt_tools_p_shr: number | null;
   total_liab: number | null;
+  /** 拆出资金: lending to banks and other financial institutions (finance subsidiaries), yuan. */
+  loanto_oth_bank_fi: number | null;
+  /** 买入返售金融资产: reverse repos, yuan. */
+  pur_resale_fa: number | null;
+  /** 交易性金融资产: trading financial assets (wealth-management products, but also equities), yuan. */
+  trad_asset: number | null;
 }
+
+/**
+ * Which cash-like assets the equity bridge counts as cash besides money_cap:
+ * 'money_market' (default) adds interbank lending and reverse repos, short money-market placements that a finance
+ * subsidiary (e.g. 600519.SH's) holds instead of deposits; 'all' also adds trading financial assets; 'none' counts
+ * money_cap only.
+ */
+export type CashLikeMode = 'money_market' | 'none' | 'all';
 
 export interface BaselineDebug {
   mode: 'annual' | 'ltm';
@@ -417,7 +433,12 @@ export interface TerminalValueResult {
 export interface EquityBridgeResult {
   /** st_borr + lt_borr + bond_payable + non_cur_liab_due_1y + lease_liab, yuan. */
   total_debt: number;
+  /** money_cap plus the cash-like assets counted (see `cash_like_assets`), yuan. */
   cash: number;
+  /** Cash-like assets counted in `cash`, yuan. */
+  cash_like_assets: number;
+  /** Cash-like assets reported but not counted under the chosen mode, yuan. */
+  cash_like_assets_not_counted: number;
   net_debt: number;
   minority_interest: number;
   preferred_and_perpetual: number;

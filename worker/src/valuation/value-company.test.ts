@@ -439,8 +439,15 @@ describe('valueCompany — realistic sparse company (600519.SH)', () => {
     expect(r.assumptions_trace).toContainEqual(
       expect.objectContaining({ field: 'base_revenue', value: 170899152276.34 }),
     );
-    // default target weights: 0.55·0.08 + 0.45·0.0375 (reference-system.md §16 G9 reports 6.0875 % for 600519.SH)
-    expect(d?.wacc_used).toBeCloseTo(0.060875, 12);
+    // Default market weights: E = 1515.01 × 1 256 197 800 shares = 1 903 152 228 978 yuan; D = interest-bearing
+    // debt of the 2025 Q1 sheet = non_cur_liab_due_1y 43 647 997.57 (balance_2025Q1.csv); Ke 8 %, Kd after tax
+    // 5 %·0.75 = 3.75 %. WACC = (E·0.08 + D·0.0375)/(E + D) = 0.0799990253026926 (computed by hand in Python).
+    // The original's fixed 45 % target D/V gave 6.0875 % (reference-system.md §16 G9) for a company with no debt.
+    expect(d?.wacc_used).toBeCloseTo(0.0799990253026926, 12);
+    const target = valueCompany(MOUTAI, { wacc_weight_mode: 'target' }).dcf_forecast_details;
+    expect(target?.wacc_used).toBeCloseTo(0.060875, 12); // 0.55·0.08 + 0.45·0.0375, reference G9
+    const byRatio = valueCompany(MOUTAI, { target_debt_ratio: 0.2 }).dcf_forecast_details;
+    expect(byRatio?.wacc_used).toBeCloseTo(0.8 * 0.08 + 0.2 * 0.0375, 12); // a ratio alone selects target weights
   });
 
   it('reports missing items instead of silent zeros', () => {
@@ -544,7 +551,12 @@ describe('valueCompany — routing and impossible inputs', () => {
     [
       'g ≥ WACC',
       simple,
-      { terminal_value_method: 'perpetual_growth', perpetual_growth_rate: 0.07, perpetual_growth_cap: 0.1 },
+      {
+        terminal_value_method: 'perpetual_growth',
+        wacc_weight_mode: 'target',
+        perpetual_growth_rate: 0.07,
+        perpetual_growth_cap: 0.1,
+      },
       'GROWTH_NOT_BELOW_WACC',
     ],
     ['forecast_years 25', simple, { forecast_years: 25 }, 'INVALID_OPTION'],

@@ -22,6 +22,9 @@ function balance(items: Partial<BridgeBalance> = {}): BridgeBalance {
     minority_int: null,
     oth_eqt_tools_p_shr: null,
     total_liab: null,
+    loanto_oth_bank_fi: null,
+    pur_resale_fa: null,
+    trad_asset: null,
     ...items,
   };
 }

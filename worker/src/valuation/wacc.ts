@@ -2,7 +2,8 @@
  * @module valuation/wacc
  * WACC (reference-system.md §7, v3 form): Ke = Rf + β·(MRP + CRP) + size + IRP; Kd_after = Kd·(1 − t) with
  * t = target_effective_tax_rate or 25 %; WACC = E/V·Ke + D/V·Kd_after.
- * Weights: 'target' D/V = target_debt_ratio (default 45 %; outside [0,1] → default, with a warning, as the original);
+ * Weights (default 'market'; 'target' when only target_debt_ratio is given):
+ * 'target' D/V = target_debt_ratio (default 45 %; outside [0,1] → default, with a warning, as the original);
  * 'market' E = price × total shares (fix of §17.10: not PE × net income) and D = interest-bearing debt of the bridge
  * balance sheet incl. lease liabilities (zero debt means D = 0, not total liabilities). Missing price/shares or an
  * undetailed balance sheet fall back to target weights with a warning. A direct `discount_rate` in (0,1) overrides
@@ -158,7 +159,20 @@ export function computeWacc(
       ),
     );
   }
-  const mode = options.wacc_weight_mode ?? 'target';
+  // Default: market weights. The original's fixed 45 % target D/V gave net-cash companies (Moutai: no
+  // interest-bearing debt) a WACC far below their cost of equity. An explicit target_debt_ratio without a mode
+  // still means target weights.
+  const mode = options.wacc_weight_mode ?? (options.target_debt_ratio !== undefined ? 'target' : 'market');
+  trace.push({
+    field: 'wacc_weight_mode',
+    value: mode,
+    source:
+      options.wacc_weight_mode !== undefined
+        ? 'user'
+        : options.target_debt_ratio !== undefined
+          ? 'derived'
+          : 'default',
+  });
   let dv: number | null = mode === 'market' ? marketWeight(market, balance, detailed, warnings, trace) : null;
   const modeUsed = dv === null ? 'target' : 'market';
   if (dv === null) {

@@ -50,6 +50,24 @@ export const WARNING_CODES = [
   'LOSS_MAKING',
   /** Financial company valued with a non-DCF model. */
   'FINANCIAL_COMPANY_MODEL',
+  /** NWC_0 (latest balance sheet) differs a lot from the NWC the year-1 drivers imply: year-1 ΔNWC would jump. */
+  'NWC_DISCONTINUITY',
+  /** A target_* option was given but the driver's mode keeps the historical median, so the target is not used. */
+  'TARGET_IGNORED',
+  /** Cash-like assets (e.g. interbank lending of a finance subsidiary) were found but not counted as cash. */
+  'CASH_LIKE_NOT_COUNTED',
+  /** An option is irrelevant to the chosen method or model and was not used. */
+  'OPTION_IGNORED',
+  /** The fast kernel used by simulations disagrees with the full valuation of the base case. */
+  'FAST_PATH_MISMATCH',
+  /** A requested model does not apply to this company (e.g. an FCFF DCF for a bank). */
+  'MODEL_NOT_APPLICABLE',
+  /** Some Monte Carlo paths had no valid value (e.g. g ≥ WACC) and were excluded. */
+  'MONTE_CARLO_INVALID_PATHS',
+  /** A scenario lacked inputs and was left out. */
+  'SCENARIO_INCOMPLETE',
+  /** Some sensitivity cells had no valid value (e.g. g ≥ WACC) and are null. */
+  'SENSITIVITY_CELLS_INVALID',
 ] as const;
 
 export type WarningCode = (typeof WARNING_CODES)[number];

@@ -95,7 +95,20 @@ export const valuationOptionFields = {
   wacc_weight_mode: z
     .enum(['target', 'market'])
     .optional()
-    .openapi({ description: 'Capital weights (default target)' }),
+    .openapi({
+      description:
+        "Capital weights: 'market' (default; E = price × shares, D = interest-bearing debt) or 'target' " +
+        '(D/V = target_debt_ratio; chosen automatically when only target_debt_ratio is given)',
+    }),
+  cash_like_assets: z
+    .enum(['money_market', 'none', 'all'])
+    .optional()
+    .openapi({
+      description:
+        "Cash-like assets the equity bridge counts as cash besides money_cap: 'money_market' (default: interbank " +
+        "lending loanto_oth_bank_fi and reverse repos pur_resale_fa), 'all' (also trading financial assets " +
+        "trad_asset), 'none'",
+    }),
   target_debt_ratio: z
     .number()
     .min(0)
