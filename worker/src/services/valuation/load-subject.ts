@@ -119,3 +119,31 @@ export function subjectStockInfo(subject: ValuationSubject, baseReportDate: stri
 export function engineOptions(ctx: ServiceContext, options: ValuationOptions): ValuationOptions {
   return { ...ctx.env.valuationDefaults, ...options };
 }
+
+const SERVER_DEFAULT_ENV: Record<string, string> = {
+  risk_free_rate: 'RISK_FREE_RATE',
+  market_risk_premium: 'MARKET_RISK_PREMIUM',
+  beta: 'DEFAULT_BETA',
+};
+
+/**
+ * The engine sees server defaults (RISK_FREE_RATE, MARKET_RISK_PREMIUM, DEFAULT_BETA) as options and traces them as
+ * `user`; the assumptions trace must tell the user which values they actually chose. Entries for those fields the
+ * user did not send are relabelled `default` with the environment variable named. Mutates `trace`.
+ */
+export function relabelServerDefaults(
+  trace: { field: string; source: string; note?: string }[],
+  userOptions: ValuationOptions,
+): void {
+  for (const t of trace) {
+    const envName = SERVER_DEFAULT_ENV[t.field];
+    if (
+      envName !== undefined &&
+      t.source === 'user' &&
+      userOptions[t.field as keyof ValuationOptions] === undefined
+    ) {
+      t.source = 'default';
+      t.note = `server configuration ${envName}`;
+    }
+  }
+}
