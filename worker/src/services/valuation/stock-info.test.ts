@@ -102,6 +102,16 @@ describe('latestAnnualEps', () => {
     expect(latestAnnualEps(data, '2026-06-30')).toEqual({ eps: 1.5, end_date: '20251231' });
     expect(latestAnnualEps(company({}), '2026-06-30')).toEqual({ eps: null, end_date: null });
   });
+
+  it('skips a newer annual row that reports no EPS (600519.SH FY2025 has operate_profit only)', () => {
+    const data = company({
+      income: [
+        { end_date: '20241231', diluted_eps: 68.64 },
+        { end_date: '20251231', operate_profit: 114808950164.24 },
+      ],
+    });
+    expect(latestAnnualEps(data, '2026-11-26')).toEqual({ eps: 68.64, end_date: '20241231' });
+  });
 });
 
 describe('buildStockInfo', () => {

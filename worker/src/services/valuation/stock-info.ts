@@ -119,15 +119,27 @@ export function latestAnnualEps(
     }
     return null;
   };
-  const income = annual(data.income)[0];
-  const end = income === undefined ? null : str(income, 'end_date');
-  const indicator = annual(data.fina_indicator).find((r) => end === null || str(r, 'end_date') === end);
-  const eps =
-    pick(income, ['diluted_eps']) ??
-    pick(indicator, ['dt_eps']) ??
-    pick(income, ['basic_eps']) ??
-    pick(indicator, ['eps']);
-  return { eps, end_date: end ?? (indicator === undefined ? null : str(indicator, 'end_date')) };
+  // Newest year that reports an EPS anywhere: a fresh annual row can carry only some items (the FY2025 dump of
+  // 600519.SH has operate_profit alone), and stopping at it showed null while the engine used the year before.
+  const incomes = annual(data.income);
+  const indicators = annual(data.fina_indicator);
+  const ends = [...new Set([...incomes, ...indicators].map((r) => str(r, 'end_date') ?? ''))]
+    .filter((e) => e !== '')
+    .sort()
+    .reverse();
+  for (const end of ends) {
+    const income = incomes.find((r) => str(r, 'end_date') === end);
+    const indicator = indicators.find((r) => str(r, 'end_date') === end);
+    const eps =
+      pick(income, ['diluted_eps']) ??
+      pick(indicator, ['dt_eps']) ??
+      pick(income, ['basic_eps']) ??
+      pick(indicator, ['eps']);
+    if (eps !== null) {
+      return { eps, end_date: end };
+    }
+  }
+  return { eps: null, end_date: null };
 }
 
 const EXCHANGES: Record<string, string> = { SH: 'SSE', SZ: 'SZSE', BJ: 'BSE' };
