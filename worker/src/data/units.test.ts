@@ -16,9 +16,12 @@ describe('units', () => {
   it('converts 万元 to yuan and 万股 to shares (×1e4)', () => {
     expect(WAN).toBe(10_000);
     // daily_basic 20260313 total_mv 177,025,926.6733 万元 = 1,770,259,266,733 yuan (≈ 1.77 trn).
-    expect(wanYuanToYuan(177_025_926.6733)).toBeCloseTo(1_770_259_266_733, 0);
-    // 125,227.0215 万股 = 1,252,270,215 shares.
-    expect(wanSharesToShares(125_227.0215)).toBeCloseTo(1_252_270_215, 0);
+    expect(wanYuanToYuan(177_025_926.6733)).toBe(1_770_259_266_733);
+    // 125,227.0215 万股 = 1,252,270,215 shares, exactly (no float artifacts such as …215.00000003).
+    expect(wanSharesToShares(125_227.0215)).toBe(1_252_270_215);
+    expect(Number.isInteger(wanSharesToShares(0.0007))).toBe(true);
+    // 1.1 万元 = 11000 yuan; the float product is 11000.000000000002 before rounding to the fen.
+    expect(wanYuanToYuan(1.1)).toBe(11_000);
     expect(yuanToWanYuan(1_770_259_266_733)).toBeCloseTo(177_025_926.6733, 4);
   });
 

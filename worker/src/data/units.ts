@@ -33,7 +33,8 @@ export function toFiniteNumber(v: unknown): number | null {
  */
 export function wanYuanToYuan(v: unknown): number | null {
   const n = toFiniteNumber(v);
-  return n === null ? null : n * WAN;
+  // Rounded to the fen: 1795425.3468 × 1e4 is 17954253467.999998 in binary floating point.
+  return n === null ? null : Math.round(n * WAN * 100) / 100;
 }
 
 /**
@@ -43,7 +44,8 @@ export function wanYuanToYuan(v: unknown): number | null {
  */
 export function wanSharesToShares(v: unknown): number | null {
   const n = toFiniteNumber(v);
-  return n === null ? null : n * WAN;
+  // 万股 with four decimals is a whole number of shares; rounding removes float artifacts (125227.0215 × 1e4).
+  return n === null ? null : Math.round(n * WAN);
 }
 
 /**
