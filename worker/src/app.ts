@@ -12,6 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { StockDataSource } from '@/data/types';
+import type { Database } from '@/db/client';
 import type { Env } from '@/env';
 import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
@@ -28,6 +29,9 @@ import { registerValuationRoutes } from '@/routes/valuation';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
+import { createPgResultStore } from '@/services/valuation-cache/pg-store';
+import { createStockVersionReader, readStockDataVersion } from '@/services/valuation-cache/stock-versions';
+import { createValuationCache } from '@/services/valuation-cache/valuation-cache';
 
 /** Maximum request body, bytes (ops: bound the work one request can cause). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,6 +49,13 @@ export interface AppDeps {
    * cache key; memoized for 5 s. Default: a constant (results then expire only by TTL).
    */
   datasetVersion?: () => Promise<string>;
+  /**
+   * The application database (users, workspace, history, persistent cache tier). Default: none; then the cache has
+   * only its fast tier, keys use the dataset-wide version, and the workspace routes answer 503.
+   */
+  db?: Database;
+  /** Per-stock data version for cache keys; default: from `db` (`stock_data_version`) or `datasetVersion`. */
+  stockDataVersion?: (tsCode: string) => Promise<string>;
   /** Dependency checks for /health; default: the data source's and the cache's `ping`. */
   healthChecks?: HealthChecks;
   /**
@@ -87,6 +98,13 @@ function defaultHealthChecks(deps: AppDeps): HealthChecks {
 export function createServiceContext(deps: AppDeps): ServiceContext {
   const logger = deps.logger ?? NOOP_LOGGER;
   const checks = deps.healthChecks ?? defaultHealthChecks(deps);
+  const datasetVersion = memoizeAsync(deps.datasetVersion ?? (async () => 'unversioned'), deps.clock, 5000);
+  const db = deps.db;
+  const stockDataVersion =
+    deps.stockDataVersion ??
+    (db !== undefined && deps.env.dataSource !== 'tushare'
+      ? createStockVersionReader((code) => readStockDataVersion(db, code), deps.clock)
+      : () => datasetVersion());
   return {
     env: deps.env,
     dataSource: deps.dataSource,
@@ -94,7 +112,17 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
     clock: deps.clock,
     logger,
     version: deps.version,
-    datasetVersion: memoizeAsync(deps.datasetVersion ?? (async () => 'unversioned'), deps.clock, 5000),
+    datasetVersion,
+    stockDataVersion,
+    db,
+    valuationCache: createValuationCache({
+      fast: deps.cache,
+      store: db !== undefined ? createPgResultStore(db) : undefined,
+      clock: deps.clock,
+      logger,
+      ttlSeconds: deps.env.cacheTtlSeconds,
+      staleSeconds: deps.env.cacheStaleSeconds,
+    }),
     health: memoizeHealth(
       () =>
         checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),

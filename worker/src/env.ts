@@ -78,6 +78,12 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     description: 'Lifetime of cached valuation results; `0` turns the result cache off',
     default: '`3600`',
   },
+  {
+    name: 'CACHE_STALE_SECONDS',
+    description:
+      'After the TTL, a cached result is still served (X-Cache: STALE) for this long while it is recomputed in the background',
+    default: '`3600`',
+  },
   { name: 'PORT', description: 'HTTP port of the Node server', default: '`8124`' },
   {
     name: 'API_BASE_URL',
@@ -276,6 +282,13 @@ const RawEnvSchema = z.object({
     fallback: 3600,
     hint: 'use whole seconds between 0 (off) and 2592000',
   }),
+  CACHE_STALE_SECONDS: numberVar({
+    min: 0,
+    max: 30 * 86400,
+    int: true,
+    fallback: 3600,
+    hint: 'use whole seconds between 0 (no stale serving) and 2592000',
+  }),
   PORT: numberVar({ min: 0, max: 65535, int: true, fallback: 8124, hint: 'use a port number, e.g. 8124' }),
   API_BASE_URL: urlVar(['http:', 'https:'], 'https://valuation.example.com'),
   CORS_ORIGINS: corsOrigins,
@@ -407,6 +420,7 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
     oclAggregationMode: raw.OCL_AGGREGATION_MODE ?? 'standard',
     redisUrl: redisUrl(raw),
     cacheTtlSeconds: raw.CACHE_TTL_SECONDS,
+    cacheStaleSeconds: raw.CACHE_STALE_SECONDS,
     port: raw.PORT,
     apiBaseUrl: raw.API_BASE_URL ?? `http://localhost:${raw.PORT}`,
     corsOrigins: raw.CORS_ORIGINS,

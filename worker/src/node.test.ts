@@ -50,13 +50,13 @@ describe('Node server (node.ts)', () => {
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
     const first = await fetch(`${server?.url}/api/v1/valuation`, init);
     expect(first.status).toBe(200);
-    expect(first.headers.get('x-cache')).toBe('miss');
+    expect(first.headers.get('x-cache')).toBe('MISS');
     const v = ValuationResponseSchema.parse(await first.json());
     expect(v.stock_info.ts_code).toBe('600519.SH');
     expect(v.valuation_results.model).toBe('dcf');
     expect(v.valuation_results.value_per_share).toBeGreaterThan(0);
     const second = await fetch(`${server?.url}/api/v1/valuation`, init);
-    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(second.headers.get('x-cache')).toBe('HIT');
     await second.arrayBuffer();
   });
 

@@ -149,6 +149,7 @@ export async function createNodeDeps(env: Env, logger: Logger): Promise<NodeDeps
       logger,
       version: packageVersion(),
       datasetVersion,
+      ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
       // The socket's address: X-Forwarded-For is not trusted (anyone can send it); behind a proxy, rate-limit there.
       clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',

@@ -15,6 +15,7 @@ import type { Database } from '@/db/client';
 import { setMeta } from '@/db/meta';
 import type { DataTableName } from '@/db/schema';
 import { type UpsertResult, upsertWire } from '@/db/upsert';
+import { markStocksChanged } from '@/services/valuation-cache/stock-versions';
 import {
   TushareAuthError,
   type TushareClient,
@@ -116,6 +117,7 @@ export async function runSync(db: Database, client: TushareClient, opts: SyncOpt
     durationMs: 0,
   };
 
+  const changedCodes = new Set<string>();
   const write = async (table: DataTableName, wire: TushareTable) => {
     let w = wire;
     if (codeFilter !== null) {
@@ -123,6 +125,13 @@ export async function runSync(db: Database, client: TushareClient, opts: SyncOpt
       w = { fields: wire.fields, items: wire.items.filter((it) => codeFilter.has(String(it[i]))) };
     }
     const r = await db.transaction((tx) => upsertWire(tx as unknown as Database, table, w));
+    if (r.inserted + r.updated > 0) {
+      // Cached valuations of these stocks are now stale (per-stock cache invalidation, see stock-versions.ts).
+      const i = w.fields.indexOf('ts_code');
+      for (const it of i < 0 ? [] : w.items) {
+        changedCodes.add(String(it[i]));
+      }
+    }
     const acc = summary.tables[table] ?? { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
     acc.inserted += r.inserted;
     acc.updated += r.updated;
@@ -260,6 +269,7 @@ export async function runSync(db: Database, client: TushareClient, opts: SyncOpt
     }
   }
   opts.onProgress?.({ done: tasks.length, total: tasks.length, label: 'done' });
+  await markStocksChanged(db, [...changedCodes]);
   await setMeta(
     db,
     'last_sync',

@@ -77,10 +77,52 @@ export interface TushareClientOptions {
   retryMaxMs?: number;
   /** Rows per page for `queryAll` (default 5 000; below TuShare's per-call caps of 6 000–10 000). */
   pageSize?: number;
+  /**
+   * Called after every HTTP attempt (retries included) with the api_name, outcome and duration (excluding the wait
+   * for the request budget). The Node entry feeds `tushare_requests_total` / `tushare_request_duration_seconds`
+   * from it. Must not throw (a throwing hook is ignored).
+   */
+  onRequest?: (event: TushareRequestEvent) => void;
   /** Injected clock/sleep/random for tests. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+/** Outcome of one attempt, as reported to {@link TushareClientOptions.onRequest}. */
+export type TushareOutcome =
+  | 'ok'
+  | 'rate_limited'
+  | 'auth_error'
+  | 'permission_denied'
+  | 'timeout'
+  | 'unavailable'
+  | 'error';
+
+export interface TushareRequestEvent {
+  apiName: string;
+  outcome: TushareOutcome;
+  durationSeconds: number;
+}
+
+/** Maps a thrown error (or none) to an outcome. */
+export function tushareOutcome(err: unknown): TushareOutcome {
+  if (err === undefined) {
+    return 'ok';
+  }
+  if (err instanceof TushareRateLimitError) {
+    return 'rate_limited';
+  }
+  if (err instanceof TushareAuthError) {
+    return 'auth_error';
+  }
+  if (err instanceof TusharePermissionError) {
+    return 'permission_denied';
+  }
+  if (err instanceof TushareUnavailableError) {
+    return err.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'unavailable';
+  }
+  return 'error';
 }
 
 export interface TushareClientStats {
@@ -198,6 +240,18 @@ export function createTushareClient(options: TushareClientOptions): TushareClien
     }
   }
 
+  const report = (apiName: string, started: number, err: unknown) => {
+    try {
+      options.onRequest?.({
+        apiName,
+        outcome: tushareOutcome(err),
+        durationSeconds: Math.max(0, now() - started) / 1000,
+      });
+    } catch {
+      // Observability must not change the client's behaviour.
+    }
+  };
+
   async function once(
     apiName: string,
     params: TushareParams,
@@ -205,6 +259,23 @@ export function createTushareClient(options: TushareClientOptions): TushareClien
   ): Promise<TushareTable & { hasMore: boolean | undefined }> {
     await acquire();
     stats.requests++;
+    const started = now();
+    try {
+      const out = await send(apiName, params, fields);
+      report(apiName, started, undefined);
+      return out;
+    } catch (err) {
+      report(apiName, started, err);
+      throw err;
+    }
+  }
+
+  /** One HTTP attempt (after the budget was acquired). */
+  async function send(
+    apiName: string,
+    params: TushareParams,
+    fields: readonly string[] | undefined,
+  ): Promise<TushareTable & { hasMore: boolean | undefined }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let res: Response;

@@ -87,6 +87,9 @@ export const watchlist = pgTable(
   },
   (t) => [
     primaryKey({ name: 'watchlist_pk', columns: [t.user_id, t.ts_code] }),
-    check('watchlist_target_range', sql`${t.target_margin_of_safety} > -1 and ${t.target_margin_of_safety} < 1`),
+    check(
+      'watchlist_target_range',
+      sql`${t.target_margin_of_safety} > -1 and ${t.target_margin_of_safety} < 1`,
+    ),
   ],
 );

@@ -4,10 +4,12 @@
  * `createApp` (or the CLI) from injected dependencies; services never reach for globals or `process.env`.
  */
 import type { StockDataSource } from '@/data/types';
+import type { Database } from '@/db/client';
 import type { Env } from '@/env';
 import type { Cache } from '@/lib/cache/types';
 import type { HealthReport } from './health/check-health';
 import type { Logger } from './logger';
+import type { ValuationCache } from './valuation-cache/valuation-cache';
 
 /** Time source, injectable so tests and cache keys do not depend on the wall clock. */
 export interface Clock {
@@ -34,6 +36,18 @@ export interface ServiceContext {
    * sync invalidates cached valuations. Memoized by the caller for a few seconds.
    */
   datasetVersion(): Promise<string>;
+  /**
+   * Data version of one stock (dataset version + the stock's sync version); part of its cache keys, so a sync that
+   * changed the stock invalidates only that stock. Memoized for a few seconds.
+   */
+  stockDataVersion(tsCode: string): Promise<string>;
+  /** Two-tier valuation result cache (services/valuation-cache). */
+  valuationCache: ValuationCache;
+  /**
+   * The application database (users, workspace, persistent cache); undefined when the service runs without one
+   * (DATA_SOURCE=tushare). Features that need it answer 503.
+   */
+  db?: Database | undefined;
   /** Memoized dependency report for `/health` and `/health/ready`. */
   health(): Promise<HealthReport>;
 }

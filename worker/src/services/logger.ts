@@ -1,9 +1,14 @@
 /**
  * @module services/logger
  * Structured logging behind a tiny interface: one JSON object per line, so logs are greppable and shippable
- * without a parser. The sink is injected (stdout, a file, a test array), which keeps this module runtime-neutral.
+ * without a parser. The sink is injected (stdout, a rotating file, `console.log` on Workers, a test array), which
+ * keeps this module runtime-neutral.
+ *
+ * Every line goes through the redaction layer (`observability/redact.ts`) before it reaches the sink: secret-named
+ * fields, credential patterns and the configured secret values never leave this function. Callers cannot opt out.
  */
 import type { LogLevel } from '@/env';
+import { redactString, redactValue, scrubKnownSecrets } from '@/observability/redact';
 
 export type LogFields = Record<string, unknown>;
 
@@ -31,6 +36,7 @@ export function errorFields(err: unknown): LogFields {
  * @param opts.write - sink receiving one serialized line (without newline).
  * @param opts.now - clock for the `time` field (default `Date.now`), injectable for tests.
  * @param opts.base - fields added to every line (e.g. `{ service: 'stockval' }`).
+ * @param opts.secrets - secret values to scrub from every line wherever they appear (see `collectSecrets(env)`).
  * @example
  * const lines: string[] = [];
  * const log = createJsonLogger({ level: 'debug', write: (l) => lines.push(l) });
@@ -40,18 +46,28 @@ export function createJsonLogger(opts: {
   write: (line: string) => void;
   now?: () => number;
   base?: LogFields;
+  secrets?: readonly string[];
 }): Logger {
   const min = RANK[opts.level ?? 'info'];
   const now = opts.now ?? Date.now;
+  const secrets = opts.secrets ?? [];
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) {
       return;
     }
-    const line = { time: new Date(now()).toISOString(), level, msg, ...opts.base, ...fields };
+    const time = new Date(now()).toISOString();
+    const text = redactString(String(msg));
+    let serialized: string;
     try {
-      opts.write(JSON.stringify(line));
+      const safe = redactValue({ ...opts.base, ...fields }) as LogFields;
+      serialized = JSON.stringify({ time, level, msg: text, ...safe });
     } catch {
-      opts.write(JSON.stringify({ time: line.time, level, msg, note: 'fields not serializable' }));
+      serialized = JSON.stringify({ time, level, msg: text, note: 'fields not serializable' });
+    }
+    try {
+      opts.write(scrubKnownSecrets(serialized, secrets));
+    } catch {
+      // A failing sink must not fail the request that logged.
     }
   };
   return {

@@ -119,6 +119,7 @@ export async function createTestHarness(vars: Record<string, string | undefined>
       logger,
       version: '0.0.0-test',
       datasetVersion,
+      db: handle.db,
       ...extra,
     };
     return { deps, app: createApp(deps) };

@@ -1,32 +1,94 @@
 /**
  * @module middleware/access-log
- * One structured line per request (method, route pattern, status, duration, request id). The route pattern, not the
- * raw path, is logged so log volume per ts_code does not explode cardinality downstream.
+ * Observes every request once, after the response is known: one structured log line (request id, method, route
+ * template, status, latency, cache status, hashed user id) and the request metrics (`api_requests_total`,
+ * `api_request_duration_seconds`, and `valuations_*` for the valuation endpoint).
+ *
+ * The route *template* is used, never the raw path, so a ts_code in the URL cannot explode the number of metric
+ * series or log facets. It is the route that would have answered even when a middleware answered first (a 401 from
+ * the API key check is still `/api/v1/valuation`); requests no route matches are `unmatched`.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
+import { type Metrics, NOOP_METRICS, valuationFailureReason } from '@/observability/metrics';
+import { hashUserId } from '@/observability/user-hash';
 import type { AppEnv } from '@/routes/types';
 import type { Logger } from '@/services/logger';
 
 export interface AccessLogOptions {
   logger: Logger;
+  /** Where request metrics go (default: nowhere). */
+  metrics?: Metrics;
   /** Milliseconds clock (default `performance.now`). */
   now?: () => number;
+  /** `METHOD route` pairs whose outcome counts as a valuation (default `POST /api/v1/valuation`). */
+  valuationRoutes?: readonly string[];
 }
 
-export function accessLog({ logger, now = () => performance.now() }: AccessLogOptions) {
+/** Route label for requests no route handler matched. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The template of the route handler matching this request: the last matched non-middleware route (`app.get`,
+ * `app.openapi`, ...); else `unmatched` for a 404, else the last middleware's pattern (static files, CORS preflight).
+ */
+export function routeTemplate(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const r = routes[i];
+    if (r !== undefined && r.method !== 'ALL') {
+      return r.path;
+    }
+  }
+  if (c.res.status === 404) {
+    return UNMATCHED_ROUTE;
+  }
+  return routes.at(-1)?.path ?? UNMATCHED_ROUTE;
+}
+
+/** The authenticated user's id when the auth middleware set `c.var.auth` (issue 4 contract), else undefined. */
+function authOf(c: Context<AppEnv>): { userId: string; via?: string } | undefined {
+  const auth = (c.var as unknown as { auth?: { userId?: unknown; via?: unknown } }).auth;
+  if (auth === undefined || auth === null || typeof auth.userId !== 'string') {
+    return undefined;
+  }
+  return { userId: auth.userId, ...(typeof auth.via === 'string' ? { via: auth.via } : {}) };
+}
+
+export function accessLog({
+  logger,
+  metrics = NOOP_METRICS,
+  now = () => performance.now(),
+  valuationRoutes = ['POST /api/v1/valuation'],
+}: AccessLogOptions) {
+  const valuations = new Set(valuationRoutes);
   return createMiddleware<AppEnv>(async function accessLogMiddleware(c, next) {
     const start = now();
     await next();
+    const durationMs = Math.max(0, now() - start);
+    const status = c.res.status;
+    const route = routeTemplate(c);
+    metrics.httpRequest({ method: c.req.method, route, status, durationSeconds: durationMs / 1000 });
+    if (valuations.has(`${c.req.method} ${route}`)) {
+      if (status < 400) {
+        metrics.valuationSucceeded();
+      } else {
+        metrics.valuationFailed(valuationFailureReason(status));
+      }
+    }
+    const auth = authOf(c);
     const fields = {
       request_id: c.get('requestId'),
       method: c.req.method,
-      route: routePath(c, -1),
-      status: c.res.status,
-      duration_ms: Math.round((now() - start) * 100) / 100,
+      route,
+      status,
+      duration_ms: Math.round(durationMs * 100) / 100,
       cache: c.res.headers.get('x-cache') ?? undefined,
+      user_hash: auth === undefined ? undefined : await hashUserId(auth.userId),
+      auth_via: auth?.via,
     };
-    if (c.res.status >= 500) {
+    if (status >= 500) {
       logger.warn('request', fields);
     } else {
       logger.info('request', fields);

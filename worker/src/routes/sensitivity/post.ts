@@ -22,7 +22,11 @@ export const route = createRoute({
     body: { required: true, content: { 'application/json': { schema: SensitivityRequestSchema } } },
   },
   responses: {
-    200: { description: 'Grid', content: { 'application/json': { schema: SensitivityResponseSchema } } },
+    200: {
+      description: 'Grid',
+      headers: { 'X-Cache': { schema: { type: 'string', enum: ['HIT', 'MISS', 'STALE', 'BYPASS'] } } },
+      content: { 'application/json': { schema: SensitivityResponseSchema } },
+    },
     ...notFoundResponse,
     ...unprocessableResponse,
     ...openApiErrorResponses,
@@ -40,6 +44,6 @@ export function registerPostSensitivity(app: AppOpenApi): void {
       throw new Error('sensitivity_analysis missing after validation');
     }
     const out = await runStockSensitivity({ ctx: c.get('services'), input: { ...input, sensitivity } });
-    return jsonText<SensitivityResponse>(c, out.body, { 'x-cache': out.cache });
+    return jsonText<SensitivityResponse>(c, out.body, { 'X-Cache': out.cache });
   });
 }

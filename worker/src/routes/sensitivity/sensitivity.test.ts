@@ -73,8 +73,8 @@ describe('POST /api/v1/sensitivity', () => {
 
   it('is cached like a valuation', async () => {
     const body = { ts_code: '000858.SZ', valuation_date: '2025-12-31', sensitivity_analysis: AXES };
-    expect((await post('/api/v1/sensitivity', body)).headers.get('x-cache')).toBe('miss');
-    expect((await post('/api/v1/sensitivity', body)).headers.get('x-cache')).toBe('hit');
+    expect((await post('/api/v1/sensitivity', body)).headers.get('x-cache')).toBe('MISS');
+    expect((await post('/api/v1/sensitivity', body)).headers.get('x-cache')).toBe('HIT');
   });
 
   it('400 without sensitivity_analysis, with the field path', async () => {

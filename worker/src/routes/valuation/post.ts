@@ -17,14 +17,14 @@ export const route = createRoute({
   description:
     'By `ts_code` (+ `valuation_date`) from the configured data source, or with inline `financials` + `market`. ' +
     'Accepts every engine option; the original aliases stock_code, prediction_years and terminal_growth_rate work too. ' +
-    'Optional sections: `sensitivity_analysis`, `scenarios`. Header `x-cache: hit|miss|off`.',
+    'Optional sections: `sensitivity_analysis`, `scenarios`. Header `X-Cache`: HIT (fresh cached result), MISS (computed now), STALE (cached past its TTL, being recomputed in the background), BYPASS (cache off).',
   request: {
     body: { required: true, content: { 'application/json': { schema: ValuationRequestSchema } } },
   },
   responses: {
     200: {
       description: 'Valuation',
-      headers: { 'x-cache': { schema: { type: 'string', enum: ['hit', 'miss', 'off'] } } },
+      headers: { 'X-Cache': { schema: { type: 'string', enum: ['HIT', 'MISS', 'STALE', 'BYPASS'] } } },
       content: { 'application/json': { schema: ValuationResponseSchema } },
     },
     ...notFoundResponse,
@@ -39,6 +39,6 @@ export function registerPostValuation(app: AppOpenApi): void {
   app.openapi(route, async (c) => {
     const input = c.req.valid('json');
     const out = await valueStock({ ctx: c.get('services'), input });
-    return jsonText<ValuationResponse>(c, out.body, { 'x-cache': out.cache });
+    return jsonText<ValuationResponse>(c, out.body, { 'X-Cache': out.cache });
   });
 }

@@ -37,19 +37,20 @@ describe('valuation cache on Redis', () => {
     const replicaB = h.withEnv({ REDIS_URL: url }, { cache: cacheB });
     const first = await post(replicaA);
     expect(first.status).toBe(200);
-    expect(first.headers.get('x-cache')).toBe('miss');
+    expect(first.headers.get('x-cache')).toBe('MISS');
     const firstBody = await first.text();
     // the write is fire-and-forget; wait until it landed
-    for (let i = 0; i < 50 && (await raw.keys(`${prefix}valuation:v1:*`)).length === 0; i++) {
+    for (let i = 0; i < 50 && (await raw.keys(`${prefix}valuation:v2:*`)).length === 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const keys = await raw.keys(`${prefix}valuation:v1:*`);
+    const keys = await raw.keys(`${prefix}valuation:v2:*`);
     expect(keys).toHaveLength(1);
     const ttl = await raw.ttl(keys[0] ?? '');
-    expect(ttl).toBeGreaterThan(3500);
-    expect(ttl).toBeLessThanOrEqual(3600);
+    // TTL + stale-while-revalidate window (CACHE_STALE_SECONDS)
+    expect(ttl).toBeGreaterThan(7100);
+    expect(ttl).toBeLessThanOrEqual(7200);
     const second = await post(replicaB);
-    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(second.headers.get('x-cache')).toBe('HIT');
     expect(await second.text()).toBe(firstBody);
     ValuationResponseSchema.parse(JSON.parse(firstBody));
     await cacheA.close();
@@ -59,9 +60,14 @@ describe('valuation cache on Redis', () => {
   it('Redis down: the request is computed (miss), logged, never failed; /health is degraded', async () => {
     const dead = createRedisCache({ url: 'redis://127.0.0.1:1/0', commandTimeoutMs: 200 });
     const app = h.withEnv({ REDIS_URL: 'redis://127.0.0.1:1/0' }, { cache: dead });
-    const res = await post(app);
+    // another request than the first test's, which the persistent (PostgreSQL) tier would serve as a HIT
+    const res = await app.request('/api/v1/valuation', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13', forecast_years: 7 }),
+    });
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-cache')).toBe('miss');
+    expect(res.headers.get('x-cache')).toBe('MISS');
     expect(h.logs.some((l) => l.includes('cache read failed'))).toBe(true);
     const health = (await (await app.request('/health')).json()) as {
       status: string;

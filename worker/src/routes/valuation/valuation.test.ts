@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setMeta } from '@/db/meta';
 import { ErrorSchema } from '@/errors/openapi-responses';
+import { markStocksChanged } from '@/services/valuation-cache/stock-versions';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
 import { ValuationResponseSchema } from './schema';
 
@@ -122,33 +121,30 @@ describe('cache', () => {
   it('misses, then hits; aliases and key order share the entry', async () => {
     const body = { ts_code: '000858.SZ', valuation_date: '2025-12-31', forecast_years: 6, exit_multiple: 9 };
     const first = await post(body);
-    expect(first.res.headers.get('x-cache')).toBe('miss');
+    expect(first.res.headers.get('x-cache')).toBe('MISS');
     const second = await post({
       exit_multiple: 9,
       prediction_years: 6,
       valuation_date: '2025-12-31',
       stock_code: '000858.sz',
     });
-    expect(second.res.headers.get('x-cache')).toBe('hit');
+    expect(second.res.headers.get('x-cache')).toBe('HIT');
     expect(second.json).toEqual(first.json);
     const other = await post({ ...body, exit_multiple: 10 });
-    expect(other.res.headers.get('x-cache')).toBe('miss');
+    expect(other.res.headers.get('x-cache')).toBe('MISS');
   });
 
-  it('is keyed by the dataset version (a sync invalidates)', async () => {
+  it('is keyed by the stock data version (a sync invalidates the stocks it changed, only those)', async () => {
     const body = { ts_code: '000333.SZ', valuation_date: '2025-12-31' };
-    expect((await post(body)).res.headers.get('x-cache')).toBe('miss');
-    expect((await post(body)).res.headers.get('x-cache')).toBe('hit');
-    // what `npm run sync` records when it finishes
-    await setMeta(h.handle.db, 'last_sync', JSON.stringify({ at: '2026-03-14T01:00:00Z' }));
-    h.clock.advance(6_000); // the version is memoized for 5 s
-    const after = await post(body);
-    expect(after.res.headers.get('x-cache')).toBe('miss');
-    expect(ValuationResponseSchema.parse(after.json).meta.dataset_version).toMatch(
-      /^[0-9a-f]{64}\|sync 2026-03-14T01:00:00Z$/,
-    );
-    await h.handle.db.execute(sql`delete from meta where key = 'last_sync'`);
-    h.clock.advance(6_000);
+    const other = { ts_code: '000651.SZ', valuation_date: '2025-12-31' };
+    expect((await post(body)).res.headers.get('x-cache')).toBe('MISS');
+    expect((await post(other)).res.headers.get('x-cache')).toBe('MISS');
+    expect((await post(body)).res.headers.get('x-cache')).toBe('HIT');
+    // what `npm run sync` records for the stocks whose rows it inserted or updated
+    await markStocksChanged(h.handle.db, ['000333.SZ']);
+    h.clock.advance(6_000); // versions are memoized for 5 s
+    expect((await post(body)).res.headers.get('x-cache')).toBe('MISS');
+    expect((await post(other)).res.headers.get('x-cache')).toBe('HIT');
   });
 
   it('computes concurrent identical misses once (single-flight)', async () => {
@@ -165,14 +161,14 @@ describe('cache', () => {
     const body = { ts_code: '600036.SH', valuation_date: '2025-12-31' };
     const results = await Promise.all([post(body, app), post(body, app), post(body, app)]);
     expect(reads).toBe(1);
-    expect(results.map((r) => r.res.headers.get('x-cache')).sort()).toEqual(['hit', 'hit', 'miss']);
+    expect(results.map((r) => r.res.headers.get('x-cache')).sort()).toEqual(['HIT', 'HIT', 'MISS']);
     expect(results[1]?.json).toEqual(results[0]?.json);
   });
 
   it('is off with CACHE_TTL_SECONDS=0', async () => {
     const app = h.withEnv({ CACHE_TTL_SECONDS: '0' });
     const { res } = await ok({ ts_code: '600519.SH', valuation_date: '2026-03-13' }, app);
-    expect(res.headers.get('x-cache')).toBe('off');
+    expect(res.headers.get('x-cache')).toBe('BYPASS');
   });
 });
 

@@ -9,6 +9,7 @@
  */
 
 import type { DataSourceKind } from '@/env';
+import type { HealthEvent } from '@/observability/metrics';
 import type { Clock, DependencyName, HealthChecks } from '@/services/context';
 
 export type DependencyStatus = 'up' | 'down' | 'not_configured';
@@ -71,7 +72,8 @@ export async function checkHealth(opts: {
   clock: Clock;
   timeoutMs?: number;
 }): Promise<HealthReport> {
-  const timeoutMs = opts.timeoutMs ?? 1000;
+  // Capped at 1 s: a probe must answer well inside the kubelet's default 1 s timeout budget per dependency.
+  const timeoutMs = Math.min(opts.timeoutMs ?? 1000, 1000);
   const reports = await Promise.all(
     DEPENDENCIES.map(async (name): Promise<[DependencyName, DependencyReport]> => {
       const check = opts.checks[name];
@@ -94,14 +96,25 @@ export async function checkHealth(opts: {
   };
 }
 
+/** The part of a report the `health_status` / `health_dependency_up` gauges need. */
+export function healthEvent(report: HealthReport): HealthEvent {
+  const dependencies: HealthEvent['dependencies'] = {};
+  for (const [name, dep] of Object.entries(report.dependencies)) {
+    dependencies[name] = dep.status;
+  }
+  return { status: report.status, dependencies };
+}
+
 /**
  * Memoizes {@link checkHealth} for `ttlMs` and shares one in-flight run between concurrent callers.
  * @param ttlMs - how long a report is reused, in milliseconds (default 5000).
+ * @param onReport - called with every fresh report (the app records it as health gauges for alerting).
  */
 export function memoizeHealth(
   run: () => Promise<HealthReport>,
   clock: Clock,
   ttlMs = 5000,
+  onReport?: (report: HealthReport) => void,
 ): () => Promise<HealthReport> {
   let cached: { at: number; report: HealthReport } | undefined;
   let inFlight: Promise<HealthReport> | undefined;
@@ -113,6 +126,7 @@ export function memoizeHealth(
       inFlight = run()
         .then((report) => {
           cached = { at: clock.now(), report };
+          onReport?.(report);
           return report;
         })
         .finally(() => {

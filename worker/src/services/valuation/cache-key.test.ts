@@ -17,7 +17,7 @@ describe('resultCacheKey', () => {
     const c = await resultCacheKey('valuation', { ts_code: '600519.SH', options: { wacc: 0.081, beta: 1 } });
     expect(a).toBe(b);
     expect(a).not.toBe(c);
-    expect(a).toMatch(/^valuation:v1:[0-9a-f]{64}$/);
+    expect(a).toMatch(/^valuation:v2:[0-9a-f]{64}$/);
   });
 
   it('hashes with SHA-256 (known vector)', async () => {
@@ -32,9 +32,9 @@ describe('resultCacheKey memo', () => {
     const first = await resultCacheKey('valuation', parts);
     expect(await resultCacheKey('valuation', { ...parts })).toBe(first);
     const other = await resultCacheKey('sensitivity', parts);
-    expect(other.startsWith('sensitivity:v1:')).toBe(true);
+    expect(other.startsWith('sensitivity:v2:')).toBe(true);
     expect(other.slice(-64)).not.toBe(first.slice(-64));
     // the digest is of "kind\ncanonical json"
-    expect(first).toBe(`valuation:v1:${await sha256Hex('valuation\n{"ts_code":"600519.SH"}')}`);
+    expect(first).toBe(`valuation:v2:${await sha256Hex('valuation\n{"ts_code":"600519.SH"}')}`);
   });
 });

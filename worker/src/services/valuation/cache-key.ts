@@ -38,7 +38,7 @@ const MAX_REMEMBERED_LENGTH = 2048;
 /**
  * @param kind - result kind (e.g. 'valuation', 'sensitivity'), also the key prefix.
  * @param parts - everything the result depends on.
- * @returns `kind:v1:<sha256>`.
+ * @returns `kind:v2:<sha256>` (v2: fast-tier values carry a freshness header).
  */
 export async function resultCacheKey(kind: string, parts: Record<string, unknown>): Promise<string> {
   const canonical = `${kind}\n${canonicalJson(parts)}`;
@@ -55,5 +55,5 @@ export async function resultCacheKey(kind: string, parts: Record<string, unknown
       }
     }
   }
-  return `${kind}:v1:${digest}`;
+  return `${kind}:v2:${digest}`;
 }

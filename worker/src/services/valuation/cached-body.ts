@@ -1,78 +1,67 @@
 /**
  * @module services/valuation/cached-body
- * Result caching shared by the valuation and sensitivity services: key = hash(app version, dataset version,
- * ts_code, valuation date, normalized options, sections); the stored value is the response text, so a hit skips the
- * data source, the engine and JSON serialization. Cache failures count as misses (logged): the cache may make a
- * request faster, never fail it.
+ * Result caching shared by the valuation and sensitivity services. Key = hash(app version, subject (ts_code, or the
+ * inline statements themselves), valuation date, the subject's data version, normalized options, requested
+ * sections); the stored value is the response text, so a hit skips the data source, the engine and JSON
+ * serialization. Tiers, single-flight, stale-while-revalidate and failure handling live in
+ * `services/valuation-cache`; with `CACHE_TTL_SECONDS=0` every request computes (`BYPASS`).
  */
 import type { ServiceContext } from '@/services/context';
-import { errorFields } from '@/services/logger';
+import { todayInChina } from '@/services/dates';
+import type { CacheOutcome } from '@/services/valuation-cache/valuation-cache';
+import { resultCacheKey } from './cache-key';
 import { engineOptions } from './load-subject';
 import type { ValuationRequest } from './types';
 
-export type CacheStatus = 'hit' | 'miss' | 'off';
+export type CacheStatus = CacheOutcome;
 
 export interface CachedBody {
   /** Serialized JSON response body. */
   body: string;
+  /** `X-Cache` header value. */
   cache: CacheStatus;
 }
 
-/** In-flight computations per service context (single-flight: concurrent identical misses compute once). */
-const IN_FLIGHT = new WeakMap<ServiceContext, Map<string, Promise<string>>>();
-
 /**
- * Returns the cached body for `key` or computes, stores and returns it. Concurrent requests for the same key share
- * one computation (no stampede when a popular valuation expires); they report `hit`. With `CACHE_TTL_SECONDS=0`
- * every request computes (`off`).
+ * Returns the cached body for the request or computes, stores and returns it (see module doc).
+ * @param kind - 'valuation' or 'sensitivity' (key prefix and persistent-tier kind).
  */
 export async function cachedBody(
   ctx: ServiceContext,
-  key: () => Promise<string>,
+  kind: string,
+  input: ValuationRequest,
   compute: () => Promise<string>,
 ): Promise<CachedBody> {
-  const ttl = ctx.env.cacheTtlSeconds;
-  if (ttl <= 0) {
-    return { body: await compute(), cache: 'off' };
+  const vc = ctx.valuationCache;
+  if (!vc.enabled) {
+    return { body: await compute(), cache: 'BYPASS' };
   }
-  const k = await key();
-  try {
-    const hit = await ctx.cache.get(k);
-    if (hit !== null) {
-      return { body: hit, cache: 'hit' };
-    }
-  } catch (err) {
-    ctx.logger.warn('cache read failed; computing', { cache: ctx.cache.kind, ...errorFields(err) });
-  }
-  let inFlight = IN_FLIGHT.get(ctx);
-  if (inFlight === undefined) {
-    inFlight = new Map();
-    IN_FLIGHT.set(ctx, inFlight);
-  }
-  const running = inFlight.get(k);
-  if (running !== undefined) {
-    return { body: await running, cache: 'hit' };
-  }
-  const flights = inFlight;
-  const computation = compute().finally(() => flights.delete(k));
-  flights.set(k, computation);
-  const body = await computation;
-  ctx.cache.set(k, body, ttl).catch((err: unknown) => {
-    ctx.logger.warn('cache write failed', { cache: ctx.cache.kind, ...errorFields(err) });
-  });
-  return { body, cache: 'miss' };
+  const key = await resultKey(ctx, kind, input);
+  const out = await vc.getOrCompute(key, { kind, tsCode: input.ts_code ?? null }, compute);
+  return { body: out.body, cache: out.outcome };
 }
 
-/** Everything the result depends on besides the data itself (dataset version covers that). */
+/**
+ * Cache key of a request. Listed stocks: the stock's data version is known before loading data, so a hit costs no
+ * data-source query. Without a date the key uses today's date (China), so "today" is not served after midnight.
+ * Inline statements are part of the key themselves (hashed with the rest).
+ */
+export async function resultKey(ctx: ServiceContext, kind: string, input: ValuationRequest): Promise<string> {
+  const data = input.ts_code !== undefined ? await ctx.stockDataVersion(input.ts_code) : null;
+  const date = input.valuation_date ?? todayInChina(ctx.clock);
+  return resultCacheKey(kind, cacheKeyParts(ctx, input, data, date));
+}
+
+/** Everything the result depends on besides the data itself (the data version covers that). */
 export function cacheKeyParts(
   ctx: ServiceContext,
   req: ValuationRequest,
-  datasetVersion: string | null,
+  dataVersion: string | null,
   date: string,
 ) {
   return {
     app: ctx.version,
-    dataset: datasetVersion,
+    dataset: dataVersion,
     ts_code: req.ts_code ?? null,
     valuation_date: date,
     options: engineOptions(ctx, req.options),

@@ -4,10 +4,8 @@
  * valuation. Same subject resolution and option defaults as {@link valueStock}.
  */
 import type { ServiceContext } from '@/services/context';
-import { todayInChina } from '@/services/dates';
 import { runSensitivity } from '@/valuation';
-import { resultCacheKey } from './cache-key';
-import { type CachedBody, cachedBody, cacheKeyParts } from './cached-body';
+import { type CachedBody, cachedBody } from './cached-body';
 import { engineOptions, loadSubject, subjectStockInfo } from './load-subject';
 import type { ValuationRequest } from './types';
 
@@ -21,12 +19,7 @@ export async function runStockSensitivity({
   ctx: ServiceContext;
   input: ValuationRequest & { sensitivity: NonNullable<ValuationRequest['sensitivity']> };
 }): Promise<CachedBody> {
-  const key = async () => {
-    const dataset = input.inline === undefined ? await ctx.datasetVersion() : null;
-    const date = input.valuation_date ?? todayInChina(ctx.clock);
-    return resultCacheKey('sensitivity', cacheKeyParts(ctx, input, dataset, date));
-  };
-  return cachedBody(ctx, key, async () => {
+  return cachedBody(ctx, 'sensitivity', input, async () => {
     const subject = await loadSubject(ctx, input);
     const options = engineOptions(ctx, input.options);
     const grid = runSensitivity(subject.input, options, input.sensitivity);

@@ -5,11 +5,9 @@
  * response like the original (`stock_info`, `valuation_results`) and caches the serialized body.
  */
 import type { ServiceContext } from '@/services/context';
-import { todayInChina } from '@/services/dates';
 import { runSensitivity, valueCompany } from '@/valuation';
-import { resultCacheKey } from './cache-key';
-import { type CachedBody, cachedBody, cacheKeyParts } from './cached-body';
-import { engineOptions, loadSubject, subjectStockInfo } from './load-subject';
+import { type CachedBody, cachedBody } from './cached-body';
+import { engineOptions, loadSubject, relabelServerDefaults, subjectStockInfo } from './load-subject';
 import { buildValuationResults, runSections } from './results';
 import type { ValuationRequest } from './types';
 
@@ -27,17 +25,11 @@ export async function valueStock({
   ctx: ServiceContext;
   input: ValuationRequest;
 }): Promise<CachedBody> {
-  // Listed stocks: the dataset version is known before loading data, so a hit costs no data-source query.
-  // Without a date the key uses today's date, so "today" is not served from cache after midnight.
-  const key = async () => {
-    const dataset = input.inline === undefined ? await ctx.datasetVersion() : null;
-    const date = input.valuation_date ?? todayInChina(ctx.clock);
-    return resultCacheKey('valuation', cacheKeyParts(ctx, input, dataset, date));
-  };
-  return cachedBody(ctx, key, async () => {
+  return cachedBody(ctx, 'valuation', input, async () => {
     const subject = await loadSubject(ctx, input);
     const options = engineOptions(ctx, input.options);
     const result = valueCompany(subject.input, options);
+    relabelServerDefaults(result.assumptions_trace, input.options);
     const valuationResults = buildValuationResults(subject, result);
     if (input.sensitivity !== undefined) {
       valuationResults.sensitivity_analysis_result = runSensitivity(

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryCache } from '@/lib/cache/memory';
+import type { Cache } from '@/lib/cache/types';
+import { createJsonLogger } from '@/services/logger';
+import { decodeEntry, encodeEntry } from './entry';
+import type { ResultStore, StoredEntry } from './pg-store';
+import { createValuationCache, FAST_TIER_RETRY_MS, type ValuationCacheOptions } from './valuation-cache';
+
+const META = { kind: 'valuation', tsCode: '600519.SH' };
+
+function setup(over: Partial<ValuationCacheOptions> = {}) {
+  let now = 1_700_000_000_000;
+  const clock = { now: () => now };
+  const logs: string[] = [];
+  const fast = createMemoryCache({ now: clock.now });
+  const vc = createValuationCache({
+    fast,
+    clock,
+    logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }),
+    ttlSeconds: 60,
+    staleSeconds: 30,
+    ...over,
+  });
+  let computes = 0;
+  const compute = async () => {
+    computes += 1;
+    await new Promise((r) => setTimeout(r, 5));
+    return JSON.stringify({ n: computes });
+  };
+  return {
+    vc,
+    fast,
+    logs,
+    compute,
+    computes: () => computes,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+function memoryStore(): ResultStore & { rows: Map<string, StoredEntry>; reads: number } {
+  const rows = new Map<string, StoredEntry>();
+  const store = {
+    rows,
+    reads: 0,
+    async get(key: string, now: number) {
+      store.reads += 1;
+      const r = rows.get(key);
+      return r !== undefined && r.expiresAt > now ? { body: r.body, freshUntil: r.freshUntil } : null;
+    },
+    async put(key: string, entry: StoredEntry) {
+      rows.set(key, entry);
+    },
+    async deleteStocks() {},
+    async purgeExpired() {
+      return 0;
+    },
+  };
+  return store;
+}
+
+describe('entry encoding', () => {
+  it('round-trips and rejects foreign values', () => {
+    const e = { body: '{"a":"x\\ny"}', freshUntil: 123 };
+    expect(decodeEntry(encodeEntry(e))).toEqual(e);
+    expect(decodeEntry('{"a":1}')).toBeNull();
+    expect(decodeEntry('abc\n{}')).toBeNull();
+  });
+});
+
+describe('createValuationCache', () => {
+  it('misses, then hits without computing again', async () => {
+    const t = setup();
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+    await t.vc.idle();
+    const hit = await t.vc.getOrCompute('k', META, t.compute);
+    expect(hit).toEqual({ body: '{"n":1}', outcome: 'HIT' });
+    expect(t.computes()).toBe(1);
+  });
+
+  it('computes once for 100 concurrent identical requests (single-flight)', async () => {
+    const t = setup({ store: memoryStore() });
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => t.vc.getOrCompute('k', META, t.compute)),
+    );
+    expect(t.computes()).toBe(1);
+    expect(results.filter((r) => r.outcome === 'MISS')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'HIT')).toHaveLength(99);
+    expect(new Set(results.map((r) => r.body))).toEqual(new Set(['{"n":1}']));
+  });
+
+  it('serves stale after the TTL while one background computation refreshes it', async () => {
+    const t = setup();
+    await t.vc.getOrCompute('k', META, t.compute);
+    await t.vc.idle();
+    t.advance(61_000);
+    const stale = await Promise.all([1, 2, 3].map(() => t.vc.getOrCompute('k', META, t.compute)));
+    expect(stale.map((r) => r.outcome)).toEqual(['STALE', 'STALE', 'STALE']);
+    expect(stale[0]?.body).toBe('{"n":1}');
+    await t.vc.idle();
+    expect(t.computes()).toBe(2);
+    expect(await t.vc.getOrCompute('k', META, t.compute)).toEqual({ body: '{"n":2}', outcome: 'HIT' });
+  });
+
+  it('misses after TTL + stale window', async () => {
+    const t = setup();
+    await t.vc.getOrCompute('k', META, t.compute);
+    await t.vc.idle();
+    t.advance(91_000);
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+  });
+
+  it('falls back to the persistent tier and back-fills the fast tier', async () => {
+    const store = memoryStore();
+    const a = setup({ store });
+    await a.vc.getOrCompute('k', META, a.compute);
+    await a.vc.idle();
+    expect(store.rows.get('k')).toMatchObject({ kind: 'valuation', tsCode: '600519.SH', body: '{"n":1}' });
+    const b = setup({ store }); // a restarted process: empty fast tier, same store
+    expect(await b.vc.getOrCompute('k', META, b.compute)).toEqual({ body: '{"n":1}', outcome: 'HIT' });
+    expect(b.computes()).toBe(0);
+    await b.vc.idle();
+    expect(await b.fast.get('k')).not.toBeNull();
+  });
+
+  it('a failing fast tier never fails the request and is skipped for a while', async () => {
+    let calls = 0;
+    const broken: Cache = {
+      kind: 'redis',
+      get: async () => {
+        calls += 1;
+        throw new Error('connect ECONNREFUSED');
+      },
+      set: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+      delete: async () => {},
+      ping: async () => {},
+      close: async () => {},
+    };
+    const t = setup({ fast: broken });
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+    expect(calls).toBe(1);
+    expect(t.logs.some((l) => l.includes('cache read failed'))).toBe(true);
+    t.advance(FAST_TIER_RETRY_MS);
+    await t.vc.getOrCompute('k', META, t.compute);
+    expect(calls).toBe(2);
+  });
+
+  it('propagates computation errors to every waiter and caches nothing', async () => {
+    const t = setup();
+    const fail = async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('boom');
+    };
+    const all = await Promise.allSettled([1, 2].map(() => t.vc.getOrCompute('k', META, fail)));
+    expect(all.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+  });
+
+  it('bypasses when the TTL is 0', async () => {
+    const t = setup({ ttlSeconds: 0 });
+    expect(t.vc.enabled).toBe(false);
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('BYPASS');
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('BYPASS');
+    expect(t.computes()).toBe(2);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * @module services/valuation-cache/valuation-cache
+ * Two-tier result cache for valuation and sensitivity responses.
+ *
+ * - Fast tier: the app's {@link Cache} (Redis when configured, else in-process memory), holding
+ *   `<fresh_until>\n<body>` for TTL + stale window.
+ * - Persistent tier: an optional {@link ResultStore} (PostgreSQL `valuation_cache`), read only after a fast miss and
+ *   back-filled into the fast tier.
+ * - Single-flight: concurrent requests for one key share one tier-2 read and one computation (a popular valuation
+ *   expiring does not stampede the data source). Across replicas the persistent tier absorbs most repeats.
+ * - Stale-while-revalidate: after `fresh_until` and until TTL + stale window, the stale body is served at once
+ *   (`STALE`) and one background computation refreshes both tiers.
+ * - Failures: any tier error is logged and counts as a miss; after a fast-tier error that tier is skipped for
+ *   {@link FAST_TIER_RETRY_MS}, so an unreachable Redis costs one timeout, not one per request. The cache can make a
+ *   request faster, never fail it.
+ */
+import type { Cache } from '@/lib/cache/types';
+import type { Clock } from '@/services/context';
+import { errorFields, type Logger } from '@/services/logger';
+import { type CacheEntry, decodeEntry, encodeEntry } from './entry';
+import type { ResultStore } from './pg-store';
+
+/** `X-Cache` values: served fresh, computed now, served stale while recomputing, cache turned off. */
+export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+
+/** After a fast-tier failure, ms during which the fast tier is not tried. */
+export const FAST_TIER_RETRY_MS = 5000;
+
+export interface CachedResult {
+  body: string;
+  outcome: CacheOutcome;
+}
+
+/** What a cached result is about (for the persistent tier's purge by stock). */
+export interface ResultMeta {
+  kind: string;
+  tsCode: string | null;
+}
+
+export interface ValuationCache {
+  /** False when CACHE_TTL_SECONDS=0: every call computes and reports BYPASS. */
+  readonly enabled: boolean;
+  /**
+   * Returns the cached body for `key` or computes it. `compute` errors propagate to every waiter and are not cached.
+   */
+  getOrCompute(key: string, meta: ResultMeta, compute: () => Promise<string>): Promise<CachedResult>;
+  /** Resolves when background revalidations and tier writes started so far have settled (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+export interface ValuationCacheOptions {
+  fast: Cache;
+  store?: ResultStore | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** Fresh lifetime, seconds; 0 turns the cache off. */
+  ttlSeconds: number;
+  /** Stale-while-revalidate window after the TTL, seconds. */
+  staleSeconds: number;
+}
+
+/**
+ * Creates the cache.
+ * @example
+ * const vc = createValuationCache({ fast: createMemoryCache(), clock: SYSTEM_CLOCK, logger, ttlSeconds: 3600, staleSeconds: 3600 });
+ * const { body, outcome } = await vc.getOrCompute(key, { kind: 'valuation', tsCode: '600519.SH' }, compute);
+ */
+export function createValuationCache(opts: ValuationCacheOptions): ValuationCache {
+  const { fast, store, clock, logger } = opts;
+  const ttlMs = opts.ttlSeconds * 1000;
+  const staleMs = opts.staleSeconds * 1000;
+  const flights = new Map<string, Promise<{ entry: CacheEntry; computed: boolean }>>();
+  const revalidating = new Set<string>();
+  const background = new Set<Promise<unknown>>();
+  let fastDownUntil = 0;
+
+  const track = (p: Promise<unknown>) => {
+    const t = p.finally(() => background.delete(t));
+    background.add(t);
+  };
+
+  const fastFailed = (op: string, err: unknown) => {
+    fastDownUntil = clock.now() + FAST_TIER_RETRY_MS;
+    logger.warn(`cache ${op} failed; computing`, { cache: fast.kind, ...errorFields(err) });
+  };
+
+  const readFast = async (key: string): Promise<CacheEntry | null> => {
+    if (clock.now() < fastDownUntil) {
+      return null;
+    }
+    try {
+      const raw = await fast.get(key);
+      return raw === null ? null : decodeEntry(raw);
+    } catch (err) {
+      fastFailed('read', err);
+      return null;
+    }
+  };
+
+  const writeFast = (key: string, entry: CacheEntry) => {
+    const now = clock.now();
+    if (now < fastDownUntil) {
+      return;
+    }
+    const seconds = Math.ceil((entry.freshUntil - now + staleMs) / 1000);
+    if (seconds < 1) {
+      return;
+    }
+    track(fast.set(key, encodeEntry(entry), seconds).catch((err: unknown) => fastFailed('write', err)));
+  };
+
+  const readStore = async (key: string): Promise<CacheEntry | null> => {
+    if (store === undefined) {
+      return null;
+    }
+    try {
+      return await store.get(key, clock.now());
+    } catch (err) {
+      logger.warn('persistent cache read failed; computing', errorFields(err));
+      return null;
+    }
+  };
+
+  const writeStore = (key: string, meta: ResultMeta, entry: CacheEntry) => {
+    if (store === undefined) {
+      return;
+    }
+    const stored = { ...entry, ...meta, expiresAt: entry.freshUntil + staleMs };
+    track(
+      store
+        .put(key, stored, clock.now())
+        .catch((err: unknown) => logger.warn('persistent cache write failed', errorFields(err))),
+    );
+  };
+
+  const computeAndStore = async (key: string, meta: ResultMeta, compute: () => Promise<string>) => {
+    const body = await compute();
+    const entry = { body, freshUntil: clock.now() + ttlMs };
+    writeFast(key, entry);
+    writeStore(key, meta, entry);
+    return entry;
+  };
+
+  const revalidate = (key: string, meta: ResultMeta, compute: () => Promise<string>) => {
+    if (revalidating.has(key)) {
+      return;
+    }
+    revalidating.add(key);
+    track(
+      computeAndStore(key, meta, compute)
+        .catch((err: unknown) => logger.warn('stale revalidation failed', { key, ...errorFields(err) }))
+        .finally(() => revalidating.delete(key)),
+    );
+  };
+
+  const outcomeOf = (entry: CacheEntry): CacheOutcome => (clock.now() < entry.freshUntil ? 'HIT' : 'STALE');
+
+  return {
+    enabled: opts.ttlSeconds > 0,
+    async getOrCompute(key, meta, compute) {
+      if (opts.ttlSeconds <= 0) {
+        return { body: await compute(), outcome: 'BYPASS' };
+      }
+      const cached = await readFast(key);
+      if (cached !== null) {
+        const outcome = outcomeOf(cached);
+        if (outcome === 'STALE') {
+          revalidate(key, meta, compute);
+        }
+        return { body: cached.body, outcome };
+      }
+      let flight = flights.get(key);
+      const leader = flight === undefined;
+      if (flight === undefined) {
+        flight = (async () => {
+          const stored = await readStore(key);
+          if (stored !== null) {
+            writeFast(key, stored);
+            return { entry: stored, computed: false };
+          }
+          return { entry: await computeAndStore(key, meta, compute), computed: true };
+        })().finally(() => flights.delete(key));
+        flights.set(key, flight);
+      }
+      const { entry, computed } = await flight;
+      const outcome = computed && leader ? 'MISS' : outcomeOf(entry);
+      if (outcome === 'STALE') {
+        revalidate(key, meta, compute);
+      }
+      return { body: entry.body, outcome };
+    },
+    async idle() {
+      while (background.size > 0) {
+        await Promise.allSettled([...background]);
+      }
+    },
+  };
+}
