@@ -19,9 +19,9 @@ describe('units', () => {
     expect(wanYuanToYuan(177_025_926.6733)).toBe(1_770_259_266_733);
     // 125,227.0215 万股 = 1,252,270,215 shares, exactly (no float artifacts such as …215.00000003).
     expect(wanSharesToShares(125_227.0215)).toBe(1_252_270_215);
-    expect(Number.isInteger(wanSharesToShares(0.0007))).toBe(true);
-    // 1.1 万元 = 11000 yuan; the float product is 11000.000000000002 before rounding to the fen.
-    expect(wanYuanToYuan(1.1)).toBe(11_000);
+    // Raw float products: 0.0003·1e4 = 2.9999999999999996, 5.6789·1e4 = 56788.99999999999 (node -e).
+    expect(wanSharesToShares(0.0003)).toBe(3);
+    expect(wanYuanToYuan(5.6789)).toBe(56_789);
     expect(yuanToWanYuan(1_770_259_266_733)).toBeCloseTo(177_025_926.6733, 4);
   });
 
