@@ -18,16 +18,18 @@ import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
 import type { Cache } from '@/lib/cache/types';
 import { accessLog } from '@/middleware/access-log';
+import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import { apiKey } from '@/middleware/api-key';
 import { rateLimit } from '@/middleware/rate-limit';
 import { securityHeaders } from '@/middleware/security';
 import { registerHealthRoutes } from '@/routes/health';
+import { registerMetricsRoutes } from '@/routes/metrics';
 import { registerSensitivityRoutes } from '@/routes/sensitivity';
 import { registerStockRoutes } from '@/routes/stocks';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import { registerValuationRoutes } from '@/routes/valuation';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
-import { checkHealth, memoizeHealth } from '@/services/health/check-health';
+import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
 import { createPgResultStore } from '@/services/valuation-cache/pg-store';
 import { createStockVersionReader, readStockDataVersion } from '@/services/valuation-cache/stock-versions';
@@ -58,6 +60,11 @@ export interface AppDeps {
   stockDataVersion?: (tsCode: string) => Promise<string>;
   /** Dependency checks for /health; default: the data source's and the cache's `ping`. */
   healthChecks?: HealthChecks;
+  /**
+   * Metrics backend (observability/metrics.ts): prom-client on Node (then `GET /metrics` is served), Analytics
+   * Engine on Workers. Default: no-op.
+   */
+  metrics?: Metrics;
   /**
    * Client identity for the rate limiter (the Node entry passes the socket's remote address). Default: one bucket
    * for everybody, which only makes sense behind a single trusted client.
@@ -97,6 +104,7 @@ function defaultHealthChecks(deps: AppDeps): HealthChecks {
 /** Builds the service context shared by all requests. */
 export function createServiceContext(deps: AppDeps): ServiceContext {
   const logger = deps.logger ?? NOOP_LOGGER;
+  const metrics = deps.metrics ?? NOOP_METRICS;
   const checks = deps.healthChecks ?? defaultHealthChecks(deps);
   const datasetVersion = memoizeAsync(deps.datasetVersion ?? (async () => 'unversioned'), deps.clock, 5000);
   const db = deps.db;
@@ -123,11 +131,13 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
       ttlSeconds: deps.env.cacheTtlSeconds,
       staleSeconds: deps.env.cacheStaleSeconds,
     }),
+    metrics,
     health: memoizeHealth(
       () =>
         checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),
       deps.clock,
       5000,
+      (report) => metrics.healthReport(healthEvent(report)),
     ),
   };
 }
@@ -178,7 +188,7 @@ export function createApp(deps: AppDeps): AppOpenApi {
     '*',
     requestId({ limitLength: 64, generator: () => crypto.randomUUID() }),
     securityHeaders(),
-    accessLog({ logger: services.logger }),
+    accessLog({ logger: services.logger, metrics: services.metrics }),
   );
   const corsHandler = corsMiddleware(deps.env.corsOrigins);
   if (corsHandler !== undefined) {
@@ -213,6 +223,7 @@ export function createApp(deps: AppDeps): AppOpenApi {
   registerStockRoutes(app);
   registerValuationRoutes(app);
   registerSensitivityRoutes(app);
+  registerMetricsRoutes(app, { metrics: services.metrics, token: deps.env.metricsToken });
 
   if (deps.env.apiSecretKey !== undefined) {
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

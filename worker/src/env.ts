@@ -111,7 +111,16 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     description: '`debug`, `info`, `warn` or `error` (case-insensitive)',
     default: '`info`',
   },
-  { name: 'LOG_FILE', description: 'Also append JSON log lines to this file', default: '—' },
+  {
+    name: 'LOG_FILE',
+    description: 'Also append JSON log lines to this file (Node; rotated at 10 MB, 5 old files kept)',
+    default: '—',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    description: 'When set (≥16 characters), `GET /metrics` requires `Authorization: Bearer <token>`',
+    default: '—',
+  },
   {
     name: 'RISK_FREE_RATE',
     description: 'Default risk-free rate (decimal, e.g. 0.03 = 3%)',
@@ -304,6 +313,9 @@ const RawEnvSchema = z.object({
   }),
   LOG_LEVEL: enumVar(LOG_LEVELS, 'info'),
   LOG_FILE: optionalString,
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'is shorter than 16 characters; generate one with `openssl rand -hex 32`',
+  }),
   RISK_FREE_RATE: numberVar({
     min: -0.05,
     max: 0.25,
@@ -428,6 +440,7 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     logLevel: raw.LOG_LEVEL ?? 'info',
     logFile: raw.LOG_FILE,
+    metricsToken: raw.METRICS_TOKEN,
     valuationDefaults: {
       risk_free_rate: raw.RISK_FREE_RATE,
       market_risk_premium: raw.MARKET_RISK_PREMIUM,

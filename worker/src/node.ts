@@ -7,7 +7,7 @@
  *
  * `createNodeDeps` is shared with the CLI (`stockval value` runs the same stack in-process).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -23,6 +23,10 @@ import { type Env, EnvError, loadEnv, redactUrl } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
 import { createRedisCache } from '@/lib/cache/redis';
 import type { Cache } from '@/lib/cache/types';
+import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
+import { createPrometheusMetrics } from '@/observability/node/prometheus';
+import { createRotatingFile } from '@/observability/node/rotating-file';
+import { collectSecrets } from '@/observability/redact';
 import { type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
@@ -39,20 +43,19 @@ export function packageVersion(): string {
   }
 }
 
-/** Logger writing JSON lines to stdout (or stderr) and, when LOG_FILE is set, appending to that file. */
+/**
+ * Logger writing JSON lines to stdout (or stderr) and, when LOG_FILE is set, to that file rotated at 10 MB with 5 old
+ * files kept. Every secret value in `env` is scrubbed from every line (observability/redact.ts).
+ */
 export function createNodeLogger(env: Env, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
-  if (env.logFile !== undefined) {
-    mkdirSync(dirname(resolve(env.logFile)), { recursive: true });
-  }
-  const file = env.logFile;
+  const file = env.logFile !== undefined ? createRotatingFile({ path: env.logFile }) : undefined;
   return createJsonLogger({
     level: env.logLevel,
     base: { service: 'stockval' },
+    secrets: collectSecrets(env),
     write: (line) => {
       process[stream].write(`${line}\n`);
-      if (file !== undefined) {
-        appendFileSync(file, `${line}\n`);
-      }
+      file?.write(line);
     },
   });
 }
@@ -88,6 +91,7 @@ async function openDatabase(env: Env, logger: Logger): Promise<DatabaseHandle> {
 async function remoteSource(
   env: Env,
   logger: Logger,
+  metrics: Metrics,
   local?: { source: StockDataSource; db: DatabaseHandle['db'] },
 ): Promise<StockDataSource> {
   const data = await import('@/data');
@@ -95,6 +99,7 @@ async function remoteSource(
     token: env.tushare.token ?? '',
     baseUrl: env.tushare.apiUrl,
     requestsPerMinute: env.tushare.requestsPerMinute,
+    onRequest: (event) => metrics.tushareRequest(event),
   });
   const tushare = data.createTushareSource(client);
   if (local === undefined) {
@@ -110,12 +115,16 @@ async function remoteSource(
  * Opens the data source, cache and checks the environment asks for.
  * @returns app dependencies (without `web`) and a `close` that releases them.
  */
-export async function createNodeDeps(env: Env, logger: Logger): Promise<NodeDeps> {
+export async function createNodeDeps(
+  env: Env,
+  logger: Logger,
+  metrics: Metrics = NOOP_METRICS,
+): Promise<NodeDeps> {
   let handle: DatabaseHandle | undefined;
   let dataSource: StockDataSource;
   const checks: HealthChecks = {};
   if (env.dataSource === 'tushare') {
-    dataSource = await remoteSource(env, logger);
+    dataSource = await remoteSource(env, logger, metrics);
     checks.tushare = () => dataSource.ping();
   } else {
     handle = await openDatabase(env, logger);
@@ -124,7 +133,9 @@ export async function createNodeDeps(env: Env, logger: Logger): Promise<NodeDeps
     });
     checks.database = () => local.ping();
     dataSource =
-      env.dataSource === 'hybrid' ? await remoteSource(env, logger, { source: local, db: handle.db }) : local;
+      env.dataSource === 'hybrid'
+        ? await remoteSource(env, logger, metrics, { source: local, db: handle.db })
+        : local;
     if (env.dataSource === 'hybrid') {
       const hybrid = dataSource;
       checks.tushare = () => hybrid.ping();
@@ -148,6 +159,7 @@ export async function createNodeDeps(env: Env, logger: Logger): Promise<NodeDeps
       clock: SYSTEM_CLOCK,
       logger,
       version: packageVersion(),
+      metrics,
       datasetVersion,
       ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
@@ -188,7 +200,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const env = loadEnv(record);
   const log = logger ?? createNodeLogger(env);
-  const node = await createNodeDeps(env, log);
+  const metrics = createPrometheusMetrics({ version: packageVersion() });
+  const node = await createNodeDeps(env, log, metrics);
   const web = webHandler();
   const app = createApp({ ...node.deps, ...(web !== undefined ? { web } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {

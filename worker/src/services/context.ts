@@ -7,6 +7,7 @@ import type { StockDataSource } from '@/data/types';
 import type { Database } from '@/db/client';
 import type { Env } from '@/env';
 import type { Cache } from '@/lib/cache/types';
+import type { Metrics } from '@/observability/metrics';
 import type { HealthReport } from './health/check-health';
 import type { Logger } from './logger';
 import type { ValuationCache } from './valuation-cache/valuation-cache';
@@ -48,6 +49,11 @@ export interface ServiceContext {
    * (DATA_SOURCE=tushare). Features that need it answer 503.
    */
   db?: Database | undefined;
+  /**
+   * Where counters go (Prometheus on Node, Analytics Engine on Workers, no-op by default). Call e.g.
+   * `ctx.metrics.cacheHit('valuation')`; see observability/metrics.ts for what is already recorded centrally.
+   */
+  metrics: Metrics;
   /** Memoized dependency report for `/health` and `/health/ready`. */
   health(): Promise<HealthReport>;
 }
