@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./worker/src', import.meta.url)) } },
   test: {
-    include: ['worker/**/*.int.test.ts'],
+    include: ['worker/**/*.int.test.ts', 'pulumi/**/*.int.test.ts'],
     exclude: ['node_modules/**', '.tools/**'],
     fileParallelism: false,
     testTimeout: 60_000,
