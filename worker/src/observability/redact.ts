@@ -26,7 +26,7 @@ const STRING_PATTERNS: [RegExp, string][] = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
   // key=value, key: value and "key":"value" pairs (query strings, form bodies, JSON echoed in messages).
   [
-    /((?:token|api[-_]?key|apikey|password|passwd|pwd|secret|access[-_]?token|refresh[-_]?token|sv_session|sv_csrf|csrf[-_]?token|authorization)["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^"'&\s,;}]+/gi,
+    /((?:token|api[-_]?key|apikey|password|passwd|pwd|secret|access[-_]?token|refresh[-_]?token|sv_session|sv_csrf|csrf[-_]?token|authorization)["']?\s*[:=]\s*["']?)(?!\[REDACTED\]|Bearer\b|Basic\b|Token\b)[^"'&\s,;}]+/gi,
     `$1${REDACTED}`,
   ],
   // API keys of this service (`sv_<8>_<secret>`).

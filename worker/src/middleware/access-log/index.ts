@@ -2,7 +2,8 @@
  * @module middleware/access-log
  * Observes every request once, after the response is known: one structured log line (request id, method, route
  * template, status, latency, cache status, hashed user id) and the request metrics (`api_requests_total`,
- * `api_request_duration_seconds`, and `valuations_*` for the valuation endpoint).
+ * `api_request_duration_seconds`, `valuations_*` for the valuation endpoint, and `cache_hits_total` /
+ * `cache_misses_total` from the `X-Cache` header of routes with a result cache).
  *
  * The route *template* is used, never the raw path, so a ts_code in the URL cannot explode the number of metric
  * series or log facets. It is the route that would have answered even when a middleware answered first (a 401 from
@@ -47,6 +48,25 @@ export function routeTemplate(c: Context): string {
   return routes.at(-1)?.path ?? UNMATCHED_ROUTE;
 }
 
+/**
+ * Cache name for a route's `X-Cache` header: the last literal segment of the template (`/api/v1/valuation` →
+ * `valuation`), so the label is as bounded as the routes are.
+ */
+export function cacheNameOf(route: string): string {
+  const literal = route.split('/').filter((s) => s !== '' && !s.startsWith(':') && !s.includes('*'));
+  return literal.at(-1) ?? 'root';
+}
+
+/** Result-cache outcome from `X-Cache` (HIT|MISS|STALE|BYPASS, any case): STALE is served from cache, BYPASS counts as neither. */
+function recordCache(metrics: Metrics, header: string | null, route: string): void {
+  const v = header?.toLowerCase();
+  if (v === 'hit' || v === 'stale') {
+    metrics.cacheHit(cacheNameOf(route));
+  } else if (v === 'miss') {
+    metrics.cacheMiss(cacheNameOf(route));
+  }
+}
+
 /** The authenticated user's id when the auth middleware set `c.var.auth` (issue 4 contract), else undefined. */
 function authOf(c: Context<AppEnv>): { userId: string; via?: string } | undefined {
   const auth = (c.var as unknown as { auth?: { userId?: unknown; via?: unknown } }).auth;
@@ -77,6 +97,8 @@ export function accessLog({
         metrics.valuationFailed(valuationFailureReason(status));
       }
     }
+    const cacheHeader = c.res.headers.get('x-cache');
+    recordCache(metrics, cacheHeader, route);
     const auth = authOf(c);
     const fields = {
       request_id: c.get('requestId'),
@@ -84,7 +106,7 @@ export function accessLog({
       route,
       status,
       duration_ms: Math.round(durationMs * 100) / 100,
-      cache: c.res.headers.get('x-cache') ?? undefined,
+      cache: cacheHeader ?? undefined,
       user_hash: auth === undefined ? undefined : await hashUserId(auth.userId),
       auth_via: auth?.via,
     };
