@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: engine micro benchmarks (bench/engine.ts), then the HTTP benchmark (bench/http.ts, optional:
+ * `npm run bench`: engine micro benchmarks (bench/engine.ts), the valuation cache's server time (bench/cache.ts), then
+ * the HTTP benchmark (bench/http.ts, optional:
  * it must export `runHttpBench(): Promise<unknown>`). Prints a table per part and writes
  * `bench/results/engine-<YYYY-MM-DD>.json` (and `http-<date>.json` when the HTTP bench ran).
  *
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
       );
     }
     write('engine', report);
+  }
+  if (!args.has('--engine-only') && !args.has('--http-only')) {
+    const { runCacheBench } = await import('./cache');
+    write('cache', await runCacheBench({ quick }));
   }
   const httpPath = fileURLToPath(new URL('./http.ts', import.meta.url));
   if (!args.has('--engine-only') && existsSync(httpPath)) {
