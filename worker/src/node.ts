@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type AppDeps, createApp } from '@/app';
+import { createCachedSource } from '@/data/cached-source';
 import { createPostgresSource } from '@/data/postgres-source';
 import type { StockDataSource } from '@/data/types';
 import { createDatabase, type DatabaseHandle } from '@/db/client';
@@ -151,6 +152,9 @@ export async function createNodeDeps(
   const db = handle?.db;
   const datasetVersion = async () =>
     db === undefined ? `tushare:${env.tushare.apiUrl}` : databaseDatasetVersion(db);
+  // In-process memo of company reads (one read costs 2–6 ms, most of an uncached valuation); a sync elsewhere
+  // changes the dataset version, which drops the memo within 5 s.
+  dataSource = createCachedSource(dataSource, { ttlMs: 10 * 60_000, maxEntries: 500, version: datasetVersion });
   return {
     deps: {
       env,

@@ -14,6 +14,13 @@ export interface CachedSourceOptions {
   /** Maximum entries per kind (default 500 companies). */
   maxEntries?: number;
   now?: () => number;
+  /**
+   * Version of the data behind `inner` (e.g. the dataset hash a sync bumps). Checked at most every
+   * `versionCheckMs` (default 5 000); a change drops every entry, so a sync run by another process is seen within
+   * that interval instead of after the TTL.
+   */
+  version?: () => Promise<string>;
+  versionCheckMs?: number;
 }
 
 export interface CachedSource extends StockDataSource {
@@ -68,8 +75,40 @@ export function createCachedSource(inner: StockDataSource, opts: CachedSourceOpt
   const basics = new Lru<StockBasic | null>(max * 4, ttl, now);
   const stats = { hits: 0, misses: 0 };
 
+  const versionCheckMs = opts.versionCheckMs ?? 5000;
+  let knownVersion: string | undefined;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let checking: Promise<void> | undefined;
+  /** Drops everything when the data version changed; a failing version check keeps the entries (TTL still applies). */
+  function checkVersion(): Promise<void> | undefined {
+    if (opts.version === undefined || now() - checkedAt < versionCheckMs) {
+      return undefined;
+    }
+    checking ??= opts
+      .version()
+      .then((v) => {
+        if (knownVersion !== undefined && v !== knownVersion) {
+          companies.clear();
+          basics.clear();
+        }
+        knownVersion = v;
+        checkedAt = now();
+      })
+      .catch(() => {
+        checkedAt = now();
+      })
+      .finally(() => {
+        checking = undefined;
+      });
+    return checking;
+  }
+
   /** Concurrent misses share one load; a failed load is not cached. */
-  function memo<V>(lru: Lru<V>, key: string, load: () => Promise<V>): Promise<V> {
+  async function memo<V>(lru: Lru<V>, key: string, load: () => Promise<V>): Promise<V> {
+    const pending = checkVersion();
+    if (pending !== undefined) {
+      await pending;
+    }
     const hit = lru.get(key);
     if (hit !== undefined) {
       stats.hits++;
