@@ -1,13 +1,50 @@
 /**
  * @module index
- * Cloudflare Workers entry — not functional yet, and says so. The edge deployment needs a data source reachable
- * from Workers (Neon/Hyperdrive for PostgreSQL, Upstash for the cache) and a bundle without PGlite; that work is
- * tracked in the edge-deployment issue. Until then every request gets an honest 501 in the API's error envelope
- * (after the same environment validation the Node entry does), instead of a half-working app.
+ * Cloudflare Workers entry (`wrangler.toml` → `main`). A standard module worker:
+ * - `fetch`: validates the bindings with zod (shared variables through `loadEnv`, Workers-only ones through
+ *   `EdgeBindingsSchema`); a missing or bad binding answers 500 `BAD_ENVIRONMENT` in the API's error envelope,
+ *   naming the binding and the `wrangler secret put` that fixes it. Otherwise it serves the same Hono app as the
+ *   Node entry (`createApp`) over Neon (drizzle, HTTP + per-transaction WebSocket pool) and Upstash Redis, with
+ *   Workers Static Assets for the web UI.
+ * - `scheduled`: the Cron Trigger's daily job (edge/daily-job.ts), chunked and resumable.
  *
- * Use the Node server (`npm start`) or the CLI (`npx stockval value 600519.SH`).
+ * The runtime is built once per isolate and per bindings object; nothing here touches Node APIs.
  */
-import { loadEnv } from './env';
+
+import { createServiceContext } from './app';
+import { type ParsedBindings, parseBindings } from './edge/bindings';
+import { runDailyJob } from './edge/daily-job';
+import { createEdgeRuntime, type EdgeRuntime } from './edge/edge-runtime';
+import { createUpstashJobStore } from './edge/upstash-job-store';
+import { EnvError } from './env';
+
+/** The parts of Workers' `ExecutionContext` this entry uses. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException?(): void;
+}
+
+/** The parts of Workers' `ScheduledController` this entry uses. */
+export interface WorkerScheduledController {
+  /** Milliseconds since the epoch at which the tick was scheduled. */
+  scheduledTime: number;
+  cron: string;
+}
+
+export type WorkerBindings = Record<string, unknown>;
+
+const RUNTIMES = new WeakMap<object, EdgeRuntime>();
+
+/** Validates the bindings and builds (or reuses) the runtime for them. @throws {EnvError} */
+export function edgeRuntime(bindings: WorkerBindings): EdgeRuntime {
+  let rt = RUNTIMES.get(bindings);
+  if (rt === undefined) {
+    const parsed: ParsedBindings = parseBindings(bindings);
+    rt = createEdgeRuntime(parsed);
+    RUNTIMES.set(bindings, rt);
+  }
+  return rt;
+}
 
 function envelope(status: number, code: string, message: string, details?: unknown): Response {
   const requestId = crypto.randomUUID();
@@ -22,30 +59,54 @@ function envelope(status: number, code: string, message: string, details?: unkno
   );
 }
 
-/** String-valued bindings only (secrets and vars); other bindings are not configuration. */
-function stringBindings(bindings: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(bindings)) {
-    if (typeof v === 'string') {
-      out[k] = v;
-    }
-  }
-  return out;
-}
+const NO_WAIT: WorkerContext = { waitUntil: () => {} };
 
 export default {
-  async fetch(_request: Request, bindings: Record<string, unknown> = {}): Promise<Response> {
+  async fetch(
+    request: Request,
+    bindings: WorkerBindings = {},
+    ctx: WorkerContext = NO_WAIT,
+  ): Promise<Response> {
+    let rt: EdgeRuntime;
     try {
-      loadEnv(stringBindings(bindings));
+      rt = edgeRuntime(bindings);
     } catch (err) {
-      const problems =
-        err instanceof Error && 'problems' in err ? (err as { problems: unknown }).problems : undefined;
-      return envelope(500, 'BAD_ENVIRONMENT', 'Invalid configuration', problems);
+      if (err instanceof EnvError) {
+        console.error(JSON.stringify({ level: 'error', msg: 'invalid bindings', problems: err.problems }));
+        return envelope(
+          500,
+          'BAD_ENVIRONMENT',
+          'The Worker is misconfigured: a binding is missing or invalid',
+          err.problems,
+        );
+      }
+      throw err;
     }
-    return envelope(
-      501,
-      'NOT_IMPLEMENTED',
-      'The Workers deployment is not available yet; run the Node server (npm start) or the CLI (npx stockval)',
+    const res = await rt.app.fetch(request);
+    // Cache writes are not awaited by the services; let them finish after the response is sent.
+    ctx.waitUntil(rt.cache.settle());
+    return res;
+  },
+
+  async scheduled(
+    controller: WorkerScheduledController,
+    bindings: WorkerBindings,
+    ctx: WorkerContext = NO_WAIT,
+  ): Promise<void> {
+    const rt = edgeRuntime(bindings);
+    const job = runDailyJob(
+      {
+        db: rt.db,
+        tushare: rt.tushare,
+        store: createUpstashJobStore(rt.redis, rt.cacheKeyPrefix),
+        services: () => createServiceContext(rt.deps),
+        settleCache: () => rt.cache.settle(),
+        logger: rt.logger,
+        now: () => Date.now(),
+      },
+      new Date(controller.scheduledTime),
     );
+    ctx.waitUntil(job);
+    await job;
   },
 };

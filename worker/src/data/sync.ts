@@ -33,6 +33,11 @@ export interface SyncOptions {
   since: number;
   /** 'month_end' (default) or 'all' open days for daily_basic. */
   daily?: 'month_end' | 'all';
+  /**
+   * Exact trade dates (`YYYYMMDD`) for daily_basic, skipping the trade_cal lookup: the scheduled edge job loads
+   * one day per run, which keeps each Worker invocation to a couple of TuShare calls.
+   */
+  tradeDates?: readonly string[];
   /** Only these ts_codes (per-stock fallbacks and filtering); default all listed stocks. */
   codes?: readonly string[];
   /** Today, `YYYYMMDD` (Beijing); default from the clock. */
@@ -220,7 +225,16 @@ export async function runSync(db: Database, client: TushareClient, opts: SyncOpt
     }
   }
 
-  if (what.has('daily_basic')) {
+  const dailyBasicTask = (day: string): Task => ({
+    label: `daily_basic ${day}`,
+    run: async () => {
+      const spec = TUSHARE_APIS.daily_basic;
+      await write('daily_basic', await client.queryAll(spec.api, { trade_date: day }, spec.fields));
+    },
+  });
+  if (what.has('daily_basic') && opts.tradeDates !== undefined) {
+    tasks.push(...opts.tradeDates.map(dailyBasicTask));
+  } else if (what.has('daily_basic')) {
     // Trade dates are resolved when the task list reaches them (one trade_cal call), then expanded in place.
     tasks.push({
       label: 'trade_cal',
@@ -237,15 +251,7 @@ export async function runSync(db: Database, client: TushareClient, opts: SyncOpt
           .map((it) => String(it[iDate]))
           .sort();
         const days = opts.daily === 'all' ? open : monthEndDays(open);
-        for (const day of days) {
-          tasks.push({
-            label: `daily_basic ${day}`,
-            run: async () => {
-              const spec = TUSHARE_APIS.daily_basic;
-              await write('daily_basic', await client.queryAll(spec.api, { trade_date: day }, spec.fields));
-            },
-          });
-        }
+        tasks.push(...days.map(dailyBasicTask));
       },
     });
   }

@@ -1,0 +1,123 @@
+/**
+ * @module edge/edge-runtime
+ * Everything the Worker builds from its bindings, once per isolate: the Neon database, the Upstash cache, the data
+ * source DATA_SOURCE asks for, and the same Hono app the Node entry serves (`createApp`). Requests then reuse it;
+ * only per-call I/O (HTTP queries, per-transaction WebSocket pools, REST calls to Upstash) happens inside a request,
+ * as Workers require.
+ */
+import type { Redis } from '@upstash/redis/cloudflare';
+import { type AppDeps, createApp } from '@/app';
+import { createDbWriter, createHybridSource } from '@/data/hybrid-source';
+import { createPostgresSource } from '@/data/postgres-source';
+import { createTushareClient, type TushareClient } from '@/data/tushare-client';
+import { createTushareSource } from '@/data/tushare-source';
+import type { StockDataSource } from '@/data/types';
+import type { Database } from '@/db/client';
+import type { Env } from '@/env';
+import type { AppOpenApi } from '@/routes/types';
+import { type Clock, type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
+import { databaseDatasetVersion } from '@/services/dataset-version';
+import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
+import { version as PACKAGE_VERSION } from '../../../package.json';
+import type { AssetsFetcher, ParsedBindings } from './bindings';
+import { createNeonDatabase } from './neon-database';
+import { createUpstashCache, createUpstashClient, type UpstashCache } from './upstash-cache';
+
+export interface EdgeRuntime {
+  env: Env;
+  db: Database;
+  redis: Redis;
+  cache: UpstashCache;
+  /** Prefix of every Redis key of this deployment. */
+  cacheKeyPrefix: string;
+  /** TuShare client when TUSHARE_TOKEN is set (cron sync, hybrid source). */
+  tushare: TushareClient | undefined;
+  logger: Logger;
+  /** App dependencies (also used by the scheduled job to value stocks exactly like the API does). */
+  deps: AppDeps;
+  app: AppOpenApi;
+}
+
+export interface EdgeRuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Logger writing one JSON line per event to the Workers log (`wrangler tail`, Workers Logs). */
+function workersLogger(env: Env): Logger {
+  return createJsonLogger({
+    level: env.logLevel,
+    base: { service: 'stockval', runtime: 'workers' },
+    write: (line) => console.log(line),
+  });
+}
+
+/** Non-API paths fall through to Workers Static Assets (web/); a 404 there becomes the API's JSON 404. */
+function assetsHandler(assets: AssetsFetcher): NonNullable<AppDeps['web']> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      return next();
+    }
+    const res = await assets.fetch(c.req.raw);
+    if (res.status === 404) {
+      return next();
+    }
+    return res;
+  };
+}
+
+/**
+ * Builds the runtime. Does no I/O.
+ * @param parsed - validated bindings ({@link parseBindings}).
+ */
+export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptions = {}): EdgeRuntime {
+  const { env, edge } = parsed;
+  const logger = opts.logger ?? workersLogger(env);
+  const clock = opts.clock ?? SYSTEM_CLOCK;
+  const db = createNeonDatabase({
+    url: edge.DATABASE_URL,
+    ...(edge.NEON_LOCAL_PROXY !== undefined ? { localProxy: edge.NEON_LOCAL_PROXY } : {}),
+  });
+  const redis = createUpstashClient({
+    url: edge.UPSTASH_REDIS_REST_URL,
+    token: edge.UPSTASH_REDIS_REST_TOKEN,
+  });
+  const cacheKeyPrefix = edge.REDIS_KEY_PREFIX ?? 'stockval:';
+  const cache = createUpstashCache(redis, { keyPrefix: cacheKeyPrefix });
+  const tushare =
+    env.tushare.token === undefined
+      ? undefined
+      : createTushareClient({
+          token: env.tushare.token,
+          baseUrl: env.tushare.apiUrl,
+          requestsPerMinute: env.tushare.requestsPerMinute,
+        });
+
+  const local = createPostgresSource(db);
+  const checks: HealthChecks = { database: () => local.ping(), redis: () => cache.ping() };
+  let dataSource: StockDataSource = local;
+  if (env.dataSource === 'hybrid' && tushare !== undefined) {
+    dataSource = createHybridSource(local, createTushareSource(tushare), createDbWriter(db), {
+      onWriteError: (err) => logger.warn('write-through to the database failed', errorFields(err)),
+      onFallbackError: (err) => logger.warn('TuShare failed; served database data', errorFields(err)),
+    });
+    const hybrid = dataSource;
+    checks.tushare = () => hybrid.ping();
+  }
+
+  const deps: AppDeps = {
+    env,
+    dataSource,
+    cache,
+    clock,
+    logger,
+    version: PACKAGE_VERSION,
+    datasetVersion: () => databaseDatasetVersion(db),
+    db,
+    healthChecks: checks,
+    // Set by Cloudflare's edge for every request (clients cannot forge it there); tests may send it themselves.
+    clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    ...(edge.ASSETS !== undefined ? { web: assetsHandler(edge.ASSETS) } : {}),
+  };
+  return { env, db, redis, cache, cacheKeyPrefix, tushare, logger, deps, app: createApp(deps) };
+}

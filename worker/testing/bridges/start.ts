@@ -1,0 +1,122 @@
+/**
+ * Test fixture process for the workerd suite (spawned by worker/edge-test/global-setup.ts; runs in Node, because
+ * Vite would resolve `ws`/`pg` for the Workers runtime if these modules were imported into the vitest config).
+ *
+ * 1. creates a uniquely named PostgreSQL database, migrates it and seeds a slice of the demo dataset
+ *    (SAMPLE_CODES, real TuShare data);
+ * 2. starts the Neon-protocol bridge, the Upstash REST bridge and a fake TuShare Pro server on free ports;
+ * 3. prints one line `{"ready": {...}}` with the addresses;
+ * 4. on SIGTERM / SIGINT / stdin closing: stops everything and drops the database.
+ *
+ * Environment: TEST_DATABASE_URL (any database on the server; default postgres://postgres@127.0.0.1:5432/postgres)
+ * and TEST_REDIS_URL (default redis://127.0.0.1:6379/0).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createDatabase } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
+import { seedDemo } from '../../src/db/seed';
+import { startFakeTushare } from '../fake-tushare';
+import { loadDemoSubset, SAMPLE_CODES, writeDataset } from '../fake-tushare-data';
+import { startNeonBridge } from './neon-bridge';
+import { startUpstashBridge } from './upstash-bridge';
+
+export interface EdgeFixture {
+  /** Connection string of the test database (for DATABASE_URL inside the Worker). */
+  databaseUrl: string;
+  databaseName: string;
+  /** NEON_LOCAL_PROXY value. */
+  neonProxy: string;
+  upstashUrl: string;
+  upstashToken: string;
+  /** Unique Redis key prefix of this run (REDIS_KEY_PREFIX). */
+  redisPrefix: string;
+  tushareUrl: string;
+  tushareToken: string;
+  codes: string[];
+}
+
+const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+function urlFor(name: string): string {
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: urlFor('postgres') });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(6).toString('hex');
+  const databaseName = `stockval_edge_${id}`;
+  const databaseUrl = urlFor(databaseName);
+  await admin(`create database ${databaseName}`);
+  const cleanups: (() => Promise<void>)[] = [
+    () => admin(`drop database if exists ${databaseName} with (force)`),
+  ];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    for (const c of cleanups.reverse()) {
+      await c().catch((err: unknown) => process.stderr.write(`cleanup: ${String(err)}\n`));
+    }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.stdin.on('end', () => void stop(0));
+  process.stdin.resume();
+  try {
+    const handle = await createDatabase({ kind: 'postgres', url: databaseUrl, max: 2 });
+    await migrate(handle);
+    const dir = await mkdtemp(join(tmpdir(), 'stockval-edge-seed-'));
+    const codes = [...SAMPLE_CODES];
+    await writeDataset(dir, await loadDemoSubset(codes), `edge-test-${id}`);
+    await seedDemo(handle.db, { dir });
+    await rm(dir, { recursive: true, force: true });
+    await handle.close();
+
+    const pgUrl = new URL(base);
+    const neon = await startNeonBridge({ pgHost: pgUrl.hostname, pgPort: Number(pgUrl.port || 5432) });
+    cleanups.push(() => neon.close());
+    const upstashToken = `edge-${id}`;
+    const upstash = await startUpstashBridge({ redisUrl, token: upstashToken });
+    cleanups.push(() => upstash.close());
+    const tushareToken = `tushare-${id}`;
+    const tushare = await startFakeTushare({ token: tushareToken, codes });
+    cleanups.push(() => tushare.close());
+
+    const ready: EdgeFixture = {
+      databaseUrl,
+      databaseName,
+      neonProxy: neon.hostPort,
+      upstashUrl: upstash.url,
+      upstashToken,
+      redisPrefix: `stockval-edge-${id}:`,
+      tushareUrl: tushare.url,
+      tushareToken,
+      codes,
+    };
+    process.stdout.write(`${JSON.stringify({ ready })}\n`);
+  } catch (err) {
+    process.stderr.write(`edge fixture failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    await stop(1);
+  }
+}
+
+void main();
