@@ -626,6 +626,11 @@ describe('valueCompany — routing and impossible inputs', () => {
     expect(r.dcf_forecast_details).toBeNull();
     expect(['residual_income', 'ddm', 'not_applicable']).toContain(r.model);
     expect(r.warnings.map((w) => w.code)).toContain('FINANCIAL_COMPANY_MODEL');
+    // No COGS, inventory, payables or money_cap line is normal for a bank: no FCFF missing-item noise.
+    const flagged = r.warnings.flatMap((w) => w.fields);
+    for (const f of ['inventory_days', 'accounts_payable_days', 'cogs_to_revenue_ratio', 'money_cap']) {
+      expect(flagged).not.toContain(f);
+    }
     expect(allNumbers(r).every(Number.isFinite)).toBe(true);
     if (r.model !== 'not_applicable') {
       expect(r.value_per_share).not.toBeNull();

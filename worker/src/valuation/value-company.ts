@@ -7,12 +7,14 @@
  * company with `op_margin_forecast_mode: 'transition_to_target'` and a positive `target_operating_margin` is valued
  * on that revenue-and-margin path, with a warning.
  */
+
 import { analyzeHistory } from './analyze-history';
 import { assertFinite } from './assert-finite';
 import { discountForecast } from './discount';
 import { isValuationError } from './errors';
 import { valueFinancialCompany } from './financial-models';
 import { buildForecast } from './forecast';
+import { DRIVER_KEYS } from './resolve-drivers';
 import type {
   CompanyInput,
   HistoryAnalysis,
@@ -66,6 +68,30 @@ function notApplicable(result: ValuationResult, na: NotApplicable): ValuationRes
   return result;
 }
 
+/** Items only the FCFF DCF uses: for a bank their absence (no COGS, no inventory, no money_cap line) is normal. */
+const FCFF_ONLY_FIELDS = new Set<string>([
+  ...DRIVER_KEYS,
+  'cogs_to_revenue_ratio',
+  'sga_rd_to_revenue_ratio',
+  'operating_margin_median',
+  'nwc_to_revenue_ratio',
+  'money_cap',
+  'st_borr',
+  'lt_borr',
+  'bond_payable',
+  'non_cur_liab_due_1y',
+  'lease_liab',
+  'net_debt',
+]);
+
+/** Missing-item and bridge warnings about FCFF-only inputs, which mean nothing to the equity models. */
+function isFcffOnlyWarning(w: Warning): boolean {
+  if (w.code !== 'DATA_ITEM_MISSING' && w.code !== 'BRIDGE_BALANCE_SOURCE') {
+    return false;
+  }
+  return w.fields.length > 0 && w.fields.every((f) => FCFF_ONLY_FIELDS.has(f));
+}
+
 function valueFinancial(
   input: CompanyInput,
   options: ValuationOptions,
@@ -116,6 +142,7 @@ export function valueCompany(input: CompanyInput, options: ValuationOptions = {}
   const history = analyzeHistory(input, options);
   const result = baseResult(history, [...history.warnings]);
   if (history.comp_type !== null && FINANCIAL_COMP_TYPES.has(history.comp_type)) {
+    result.warnings = result.warnings.filter((w) => !isFcffOnlyWarning(w));
     const r = valueFinancial(input, options, result);
     assertFinite(r);
     return r;
