@@ -1,24 +1,35 @@
 /**
  * The web UI in a real headless Chromium (Debian's package, driven by playwright-core) against the real Node
- * server on the embedded default: search by pinyin initials, choose with the keyboard, value, switch language.
- * The expected value per share is the API's own answer for the same request, so the page must show the
- * server's reference result unchanged.
+ * server on the embedded default, started once for the file with the UI freshly built by scripts/build-web.mjs.
+ * Expected numbers are the API's own answers for the same request: the page must show the server's reference
+ * result, and the in-browser engine must reproduce it exactly. A failing test leaves a screenshot in
+ * test-results/web-ui/ (gitignored).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { createJsonLogger } from '@/services/logger';
+// @ts-expect-error plain ESM build script without type declarations
+import { buildWeb } from '../../scripts/build-web.mjs';
 import { type RunningServer, startServer } from './node';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = resolve(import.meta.dirname, '../../test-results/web-ui');
 let dir: string;
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let page: Page | undefined;
+let errors: string[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    return;
+  }
+  await buildWeb();
   dir = await mkdtemp(join(tmpdir(), 'stockval-ui-'));
   const logger = createJsonLogger({ level: 'error', write: () => {} });
   server = await startServer({ PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'error' }, logger);
@@ -38,64 +49,273 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
-  it('searches by pinyin initials, values with the keyboard and shows the server result in both languages', async () => {
-    if (!browser || !server) {
-      throw new Error('setup failed');
+async function openPage(opts: { width?: number; context?: BrowserContext } = {}): Promise<Page> {
+  if (!browser) {
+    throw new Error('setup failed');
+  }
+  context =
+    opts.context ??
+    (await browser.newContext({
+      locale: 'zh-CN',
+      acceptDownloads: true,
+      viewport: { width: opts.width ?? 1280, height: 900 },
+    }));
+  const p = await context.newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  page = p;
+  return p;
+}
+
+beforeEach((ctx: TestContext) => {
+  errors = [];
+  ctx.onTestFailed(async () => {
+    if (page && !page.isClosed()) {
+      await mkdir(SHOTS, { recursive: true });
+      const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 80);
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => {});
     }
-    const api = await fetch(`${server.url}/api/v1/valuation`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ts_code: '600519.SH' }),
-    });
-    const expected = (await api.json()) as { valuation_results: { value_per_share: number } };
-    const vps = expected.valuation_results.value_per_share.toLocaleString('en-US', {
-      maximumFractionDigits: 2,
-    });
+  });
+});
 
-    const page = await browser.newPage({ locale: 'en-US' });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
-    await page.fill('#q', 'gzmt');
-    await page.waitForSelector('#suggestions li');
-    expect(await page.textContent('#suggestions li')).toContain('600519.SH 贵州茅台');
-    await page.press('#q', 'Enter');
-    await page.waitForSelector('#result:not([hidden])');
-    expect(await page.textContent('#title')).toContain('贵州茅台 (600519.SH)');
-    const cards = await page.locator('.card').allTextContents();
-    expect(cards[0]).toBe(`每股价值${vps}`);
-    expect(await page.locator('#forecast tr').count()).toBe(6); // header + 5 forecast years
-    expect(await page.locator('#warnings li').count()).toBeGreaterThan(0);
+afterEach(async () => {
+  await context?.close().catch(() => {});
+  context = undefined;
+  page = undefined;
+});
 
-    await page.click('#lang');
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
-    expect((await page.locator('.card').allTextContents())[0]).toBe(`Value per share${vps}`);
-    await page.screenshot({ path: join(dir, 'ui.png') });
+async function serverVps(body: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${server?.url}/api/v1/valuation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { valuation_results: { value_per_share: number } };
+  return json.valuation_results.value_per_share;
+}
+
+const vpsOf = async (p: Page) => Number(await p.getAttribute('#card-vps', 'data-vps'));
+const heatText = async (p: Page) => (await p.textContent('#heat-table tbody')) ?? '';
+
+/** Searches by pinyin initials, picks with the keyboard and waits for the server reference to match. */
+async function valueMoutai(p: Page): Promise<void> {
+  await p.goto(server?.url ?? '');
+  await p.waitForSelector('body[data-ready="1"]');
+  await p.fill('#q', 'gzmt');
+  await p.waitForSelector('#suggestions li');
+  expect(await p.textContent('#suggestions li')).toContain('600519.SH 贵州茅台');
+  await p.press('#q', 'ArrowDown');
+  await p.press('#q', 'ArrowUp');
+  await p.press('#q', 'Enter');
+  await p.waitForSelector('#card-vps');
+  await p.waitForSelector('#server-vps');
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
+  it('values 600519.SH: in-browser result equals the server reference, with every results section', async () => {
+    const expected = await serverVps({ ts_code: '600519.SH' });
+    const p = await openPage();
+    await valueMoutai(p);
+    expect(await p.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await p.textContent('#title')).toContain('贵州茅台 (600519.SH)');
+    expect(await vpsOf(p)).toBe(expected);
+    expect(Number(await p.getAttribute('#server-vps', 'data-vps'))).toBe(expected);
+    expect(await p.textContent('#reference')).toContain('与服务器结果一致');
+    const cards = await p.locator('.card').allTextContents();
+    expect(cards[0]).toBe(
+      `每股价值${expected.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`,
+    );
+    expect(cards.join(' ')).toMatch(/企业价值[\d,.]+万亿元/);
+    // forecast table: 5 years; heat map 5×5; charts drawn; as-of dates; reverse DCF sentence; warnings; trace
+    expect(await p.locator('#forecast tbody tr').count()).toBe(5);
+    expect(await p.textContent('#forecast caption')).toContain('亿元');
+    await p.waitForSelector('#heat-table');
+    expect(await p.locator('#heat-table tbody tr').count()).toBe(5);
+    expect(await p.locator('#heat-table tbody tr:first-child td').count()).toBe(5);
+    await p.waitForSelector('#bridge-chart svg');
+    for (const id of ['#bridge-chart', '#history-chart', '#scenarios', '#tornado']) {
+      expect(await p.locator(`${id} svg[role="img"]`).count()).toBe(1);
+    }
+    expect(await p.textContent('#asof')).toContain('2026-02-06');
+    expect(await p.textContent('#reverse')).toMatch(/隐含未来收入年均增长 [\d.]+%/);
+    expect(await p.locator('#warnings li').count()).toBeGreaterThan(0);
+    expect(await p.locator('#trace tbody tr').count()).toBeGreaterThan(10);
+    // every assumption control has a label, an explanation and its default with the source
+    const unlabeled = await p.$$eval(
+      '#assumptions-body input, #assumptions-body select',
+      (els) =>
+        els.filter((e) => {
+          const id = e.getAttribute('id');
+          return !e.getAttribute('aria-label') && !(id && document.querySelector(`label[for="${id}"]`));
+        }).length,
+    );
+    expect(unlabeled).toBe(0);
+    expect(await p.textContent('[data-field="target_operating_margin"] .def')).toContain('历史中位数');
+    expect(await p.textContent('[data-field="risk_free_rate"] .def')).toContain('RISK_FREE_RATE');
+    expect(await p.textContent('#llm-pane')).toContain('尚未上线');
+
+    await p.click('#lang');
+    expect(await p.getAttribute('html', 'lang')).toBe('en');
+    expect((await p.locator('.card').allTextContents())[0]).toMatch(/^Value per shareCNY [\d,]+\.\d\d$/);
+    expect(await p.textContent('#reference')).toContain('Matches the server result');
+    expect(await p.textContent('#reverse')).toContain('implies revenue growth');
+    await p.click('#lang');
+    expect(await p.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(errors).toEqual([]);
-    await page.close();
   });
 
-  it('shows a clear message for an unknown stock', async () => {
-    if (!browser || !server) {
-      throw new Error('setup failed');
-    }
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.fill('#q', '999999.SH');
-    await page.press('#q', 'Escape');
-    await page.click('button[type=submit]');
-    await page.waitForFunction(
-      () =>
-        (document.getElementById('status')?.textContent ?? '').length > 0 &&
-        !(document.getElementById('status')?.textContent ?? '').includes('…'),
+  it('changing WACC recomputes the value and the heat map instantly; the server re-check agrees', async () => {
+    const p = await openPage();
+    await valueMoutai(p);
+    await p.waitForSelector('#heat-table');
+    const before = await vpsOf(p);
+    const heatBefore = await heatText(p);
+    await p.fill('#f-discount_rate', '9');
+    await p.press('#f-discount_rate', 'Enter');
+    await p.waitForFunction(
+      (v) => Number(document.querySelector('#card-vps')?.getAttribute('data-vps')) !== v,
+      before,
     );
-    expect(await page.isHidden('#result')).toBe(true);
-    expect(await page.textContent('#status')).not.toContain('Error:');
-    await page.close();
+    const after = await vpsOf(p);
+    expect(after).toBeLessThan(before);
+    expect(await p.textContent('#card-wacc')).toContain('9.00%');
+    await p.waitForFunction(
+      (h) => document.querySelector('#heat-table tbody')?.textContent !== h,
+      heatBefore,
+    );
+    expect(await heatText(p)).toMatch(/^8\.00%[\s\S]*9\.00%[\s\S]*10\.00%/);
+    expect(await p.textContent('#reference')).toContain('假设已修改');
+    expect(await p.getAttribute('[data-field="discount_rate"]', 'class')).toContain('changed');
+
+    // keyboard on the slider moves it one step
+    await p.focus('#f-discount_rate-range');
+    await p.keyboard.press('ArrowRight');
+    await p.waitForFunction(
+      (v) => Number(document.querySelector('#card-vps')?.getAttribute('data-vps')) !== v,
+      after,
+    );
+    expect(await p.textContent('#card-wacc')).toContain('9.25%');
+
+    // the server agrees with the browser for the same options
+    await p.click('#recheck');
+    await p.waitForFunction(() =>
+      document.querySelector('#reference')?.textContent?.includes('与服务器结果一致'),
+    );
+    const local = await vpsOf(p);
+    expect(local).toBe(await serverVps({ ts_code: '600519.SH', discount_rate: 0.0925 }));
+
+    // reset returns to the default
+    await p.click('[data-field="discount_rate"] button.reset');
+    await p.waitForFunction(
+      (v) => Number(document.querySelector('#card-vps')?.getAttribute('data-vps')) === v,
+      before,
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('exports CSV, Excel and Markdown with the valuation in them', async () => {
+    const p = await openPage();
+    await valueMoutai(p);
+    const vps = (await vpsOf(p)).toString();
+    const grab = async (id: string) => {
+      const [download] = await Promise.all([p.waitForEvent('download'), p.click(id)]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), bytes: await readFile(path) };
+    };
+    const csv = await grab('#export-csv');
+    expect(csv.name).toMatch(/^stockval-600519\.SH-\d{4}-\d\d-\d\d\.csv$/);
+    const text = csv.bytes.toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('ts_code,600519.SH');
+    expect(text).toContain(`每股价值（元）,${vps}`);
+    expect(text).toMatch(/预测表\r\n年份,/);
+
+    const xlsx = await grab('#export-xlsx');
+    expect(xlsx.name.endsWith('.xlsx')).toBe(true);
+    expect(xlsx.bytes.subarray(0, 4).toString('hex')).toBe('504b0304');
+    const raw = xlsx.bytes.toString('utf8');
+    expect(raw).toContain('xl/worksheets/sheet2.xml');
+    expect(raw).toContain(`<v>${vps}</v>`);
+    expect(raw).toContain('name="预测表"');
+
+    const md = await grab('#export-md');
+    const report = md.bytes.toString('utf8');
+    expect(report.startsWith('# 贵州茅台 (600519.SH)')).toBe(true);
+    expect(report).toContain('| 每股价值 |');
+    expect(report).toContain('不构成投资建议');
+    expect(errors).toEqual([]);
+  });
+
+  it('is usable at 375 px: no horizontal page scroll, assumptions above results', async () => {
+    const p = await openPage({ width: 375 });
+    await valueMoutai(p);
+    await p.waitForSelector('#heat-table');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const box = await p.locator('#card-vps').boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+  });
+
+  it('explains an unknown stock in plain words', async () => {
+    const p = await openPage();
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    await p.fill('#q', '999999.SH');
+    await p.press('#q', 'Escape');
+    await p.click('#search-form button[type=submit]');
+    await p.waitForSelector('#status.error');
+    expect(await p.textContent('#status')).toContain('没有找到这只股票');
+    expect(await p.isHidden('#result')).toBe(true);
+  });
+
+  it('registers, logs in, and finds the workspace restored in a fresh browser', async (ctx) => {
+    const probe = await fetch(`${server?.url}/api/v1/auth/me`);
+    if (probe.status === 404) {
+      ctx.skip(); // the accounts API (issue 4) has not landed on this server yet
+    }
+    const email = `ui-${Date.now()}@example.com`;
+    const password = 'correct horse battery staple';
+    const p = await openPage();
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('#login-btn:not([disabled])');
+    await p.click('#login-btn');
+    await p.fill('#login-email', email);
+    await p.fill('#login-password', password);
+    await p.click('#do-register');
+    await p.waitForSelector('#user-email');
+    await p.fill('#q', '600519.SH');
+    await p.press('#q', 'Escape');
+    await p.click('#search-form button[type=submit]');
+    await p.waitForSelector('#card-vps');
+    await p.fill('#f-discount_rate', '8.5');
+    await p.press('#f-discount_rate', 'Enter');
+    await p.waitForFunction(() => document.querySelector('#card-wacc')?.textContent?.includes('8.50%'));
+    await p.waitForFunction(() => document.body.dataset.saved !== undefined);
+    const vps = await vpsOf(p);
+    await context?.close();
+
+    // a fresh browser profile: nothing stored locally, the account brings the workspace back
+    const q = await openPage();
+    await q.goto(server?.url ?? '');
+    await q.waitForSelector('#login-btn:not([disabled])');
+    expect(await q.isHidden('#result')).toBe(true);
+    await q.click('#login-btn');
+    await q.fill('#login-email', email);
+    await q.fill('#login-password', password);
+    await q.click('#do-login');
+    await q.waitForSelector('body[data-restored="600519.SH"]');
+    expect(await q.inputValue('#f-discount_rate')).toBe('8.5');
+    expect(await vpsOf(q)).toBe(vps);
+
+    // and a reload keeps the session and the workspace
+    await q.reload();
+    await q.waitForSelector('body[data-restored="600519.SH"]');
+    expect(await vpsOf(q)).toBe(vps);
+    expect(errors).toEqual([]);
   });
 });
