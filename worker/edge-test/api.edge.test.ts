@@ -126,3 +126,14 @@ describe('OpenAPI', () => {
     expect((await body<{ openapi: string }>(res)).openapi).toBe('3.1.0');
   });
 });
+
+describe('bindings', () => {
+  it('a Worker without its secrets answers 500 BAD_ENVIRONMENT in the error envelope', async () => {
+    const { default: worker } = await import('@/index');
+    const res = await worker.fetch(new Request('http://edge.test/health'), { DATA_SOURCE: 'postgres' });
+    expect(res.status).toBe(500);
+    const b = await body<{ error: { code: string; details: string[] } }>(res);
+    expect(b.error.code).toBe('BAD_ENVIRONMENT');
+    expect(b.error.details.join('\n')).toContain('wrangler secret put DATABASE_URL');
+  });
+});

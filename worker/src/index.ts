@@ -94,12 +94,15 @@ export default {
     ctx: WorkerContext = NO_WAIT,
   ): Promise<void> {
     const rt = edgeRuntime(bindings);
+    // The tick's own clock: "today" for the refreshed valuations is the scheduled day (a fake clock in tests).
+    const startedAt = Date.now();
+    const clock = { now: () => controller.scheduledTime + (Date.now() - startedAt) };
     const job = runDailyJob(
       {
         db: rt.db,
         tushare: rt.tushare,
         store: createUpstashJobStore(rt.redis, rt.cacheKeyPrefix),
-        services: () => createServiceContext(rt.deps),
+        services: () => createServiceContext({ ...rt.deps, clock }),
         settleCache: () => rt.cache.settle(),
         logger: rt.logger,
         now: () => Date.now(),

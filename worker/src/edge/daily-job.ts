@@ -166,6 +166,8 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
         deps.logger.warn('refresh failed', { ts_code: tsCode, ...errorFields(err) });
       }
     }
+    // Both cache tiers are written in the background; the tick must not end before they land.
+    await ctx.valuationCache.idle();
     await deps.settleCache?.();
     return { ...s, cursor: s.cursor + batch.length, refreshed, failed };
   }
