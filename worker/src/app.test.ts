@@ -200,7 +200,7 @@ describe('API key (API_SECRET_KEY)', () => {
   it('documents the bearer scheme in OpenAPI', async () => {
     const app = h.withEnv({ API_SECRET_KEY: key });
     const doc = (await (await app.request('/openapi.json')).json()) as Record<string, unknown>;
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
   });
 });
 
@@ -214,15 +214,27 @@ describe('OpenAPI and docs', () => {
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/sensitivity',
-      '/api/v1/stocks',
-      '/api/v1/stocks/{ts_code}',
-      '/api/v1/valuation',
-      '/health',
-      '/health/live',
-      '/health/ready',
-    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/sensitivity',
+        '/api/v1/stocks',
+        '/api/v1/stocks/{ts_code}',
+        '/api/v1/valuation',
+        '/api/v1/auth/register',
+        '/api/v1/auth/login',
+        '/api/v1/auth/logout',
+        '/api/v1/auth/logout-all',
+        '/api/v1/auth/me',
+        '/api/v1/auth/password',
+        '/api/v1/auth/sessions',
+        '/api/v1/auth/sessions/{id}',
+        '/api/v1/keys',
+        '/api/v1/keys/{id}',
+        '/health',
+        '/health/live',
+        '/health/ready',
+      ]),
+    );
     expect(doc.paths['/api/v1/valuation']?.post).toBeDefined();
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['ValuationRequest', 'ValuationResponse', 'Error', 'HealthReport', 'StockInfo']),

@@ -2,7 +2,8 @@
  * @module app
  * Builds the HTTP app from injected dependencies and nothing runtime-specific: `node.ts` serves it with
  * @hono/node-server, tests call `app.request()`, the Workers entry can wrap it. Request flow:
- * request id → security headers → access log → CORS → services → (API key, 1 MB body limit on /api) → route
+ * request id → security headers → access log → CORS → services → (per-address limit, authenticate, per-user limit,
+ * AUTH_REQUIRED gate, 1 MB body limit on /api; see auth/mount.ts) → route
  * (validate → service → respond) → one error envelope for every failure.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -11,6 +12,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { mountAuth } from '@/auth/mount';
 import type { StockDataSource } from '@/data/types';
 import type { Database } from '@/db/client';
 import type { Env } from '@/env';
@@ -18,11 +20,12 @@ import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
 import type { Cache } from '@/lib/cache/types';
 import { accessLog } from '@/middleware/access-log';
-import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
-import { apiKey } from '@/middleware/api-key';
-import { rateLimit } from '@/middleware/rate-limit';
+import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import { securityHeaders } from '@/middleware/security';
+import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
+import { registerAuthRoutes } from '@/routes/auth';
 import { registerHealthRoutes } from '@/routes/health';
+import { registerKeyRoutes } from '@/routes/keys';
 import { registerMetricsRoutes } from '@/routes/metrics';
 import { registerSensitivityRoutes } from '@/routes/sensitivity';
 import { registerStockRoutes } from '@/routes/stocks';
@@ -70,6 +73,11 @@ export interface AppDeps {
    * for everybody, which only makes sense behind a single trusted client.
    */
   clientKey?: (c: Context<AppEnv>) => string;
+  /**
+   * Counters for rate limits and login lockouts (middleware/rate-limit/store.ts): Redis on Node when REDIS_URL is
+   * set, Upstash on Workers. Default: in memory (one process).
+   */
+  rateLimitStore?: RateLimitStore;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -150,8 +158,8 @@ function corsMiddleware(origins: string[]): MiddlewareHandler | undefined {
     // Exact allowlist, matched origin echoed (with Vary: Origin); `*` only without credentials.
     origin: origins.includes('*') ? '*' : origins,
     credentials: false,
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'X-CSRF-Token'],
     exposeHeaders: ['X-Request-Id', 'X-Cache'],
     maxAge: 600,
   });
@@ -198,15 +206,12 @@ export function createApp(deps: AppDeps): AppOpenApi {
     c.set('services', services);
     await next();
   });
-  app.use('/api/*', apiKey({ key: deps.env.apiSecretKey }));
-  app.use(
-    '/api/*',
-    rateLimit({
-      limit: deps.env.rateLimitPerMinute,
-      now: () => deps.clock.now(),
-      ...(deps.clientKey !== undefined ? { key: deps.clientKey } : {}),
-    }),
-  );
+  const auth = mountAuth(app, {
+    env: deps.env,
+    services,
+    ...(deps.rateLimitStore !== undefined ? { store: deps.rateLimitStore } : {}),
+    ...(deps.clientKey !== undefined ? { clientKey: deps.clientKey } : {}),
+  });
   app.use(
     '/api/*',
     bodyLimit({
@@ -223,17 +228,24 @@ export function createApp(deps: AppDeps): AppOpenApi {
   registerStockRoutes(app);
   registerValuationRoutes(app);
   registerSensitivityRoutes(app);
+  registerAuthRoutes(app, auth);
+  registerKeyRoutes(app, auth);
   registerMetricsRoutes(app, { metrics: services.metrics, token: deps.env.metricsToken });
 
-  if (deps.env.apiSecretKey !== undefined) {
-    app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-      type: 'http',
-      scheme: 'bearer',
-    });
-  }
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Session token, personal API key (sv_...) or API_SECRET_KEY',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sv_session',
+    description: 'Browser session; state-changing requests also send X-CSRF-Token',
+  });
   app.doc31('/openapi.json', {
     ...openApiInfo(deps.version, deps.env.apiBaseUrl),
-    ...(deps.env.apiSecretKey !== undefined ? { security: [{ bearerAuth: [] }] } : {}),
+    ...(deps.env.auth.required ? { security: [{ bearerAuth: [] }, { cookieAuth: [] }] } : {}),
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'stockval API' }));
 

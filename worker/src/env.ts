@@ -103,8 +103,53 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   },
   {
     name: 'RATE_LIMIT_PER_MINUTE',
-    description: 'Requests per minute and client address on `/api/v1/*` (429 beyond); `0` = no limit',
+    description:
+      'Requests per minute and client address on `/api/v1/*` (sliding window, 429 + Retry-After beyond); `0` = no limit',
     default: '`0`',
+  },
+  {
+    name: 'RATE_LIMIT_USER_PER_MINUTE',
+    description:
+      'Requests per minute per signed-in user or API key on `/api/v1/*` (sliding window); `0` = no limit',
+    default: '`600`',
+  },
+  {
+    name: 'AUTH_REQUIRED',
+    description:
+      '`true`: valuation and stock endpoints need a session, an API key with `valuation:read` or API_SECRET_KEY. `false`: they stay open (accounts still work)',
+    default: '`true` when API_SECRET_KEY is set, else `false`',
+  },
+  {
+    name: 'SESSION_IDLE_MINUTES',
+    description: 'A session ends after this many minutes without a request',
+    default: '`30`',
+  },
+  {
+    name: 'SESSION_ABSOLUTE_HOURS',
+    description: 'A session ends this many hours after login, however active',
+    default: '`12`',
+  },
+  {
+    name: 'AUTH_RATE_LIMIT_PER_MINUTE',
+    description: 'Register/login/password-change attempts per minute and client address (sliding window)',
+    default: '`10`',
+  },
+  {
+    name: 'LOGIN_LOCKOUT_THRESHOLD',
+    description:
+      'Failed logins for one account (within 24 h) before it is locked; each further failure doubles the lock',
+    default: '`5`',
+  },
+  {
+    name: 'LOGIN_LOCKOUT_IP_THRESHOLD',
+    description:
+      'Failed logins from one client address (IPv6: per /64, within 24 h) before that address is locked',
+    default: '`20`',
+  },
+  {
+    name: 'LOGIN_LOCKOUT_SECONDS',
+    description: 'First lockout after the threshold; doubles with every further failure, capped at 1 hour',
+    default: '`60`',
   },
   {
     name: 'LOG_LEVEL',
@@ -311,6 +356,56 @@ const RawEnvSchema = z.object({
     fallback: 0,
     hint: 'use whole requests per minute, 0 = off',
   }),
+  RATE_LIMIT_USER_PER_MINUTE: numberVar({
+    min: 0,
+    max: 1_000_000,
+    int: true,
+    fallback: 600,
+    hint: 'use whole requests per minute, 0 = off',
+  }),
+  AUTH_REQUIRED: enumVar(['true', 'false', '1', '0', 'yes', 'no'] as const, undefined),
+  SESSION_IDLE_MINUTES: numberVar({
+    min: 1,
+    max: 7 * 1440,
+    int: true,
+    fallback: 30,
+    hint: 'use whole minutes between 1 and 10080',
+  }),
+  SESSION_ABSOLUTE_HOURS: numberVar({
+    min: 1,
+    max: 30 * 24,
+    int: true,
+    fallback: 12,
+    hint: 'use whole hours between 1 and 720',
+  }),
+  AUTH_RATE_LIMIT_PER_MINUTE: numberVar({
+    min: 1,
+    max: 10_000,
+    int: true,
+    fallback: 10,
+    hint: 'use whole attempts per minute between 1 and 10000',
+  }),
+  LOGIN_LOCKOUT_THRESHOLD: numberVar({
+    min: 1,
+    max: 100,
+    int: true,
+    fallback: 5,
+    hint: 'use a whole number of failures between 1 and 100',
+  }),
+  LOGIN_LOCKOUT_IP_THRESHOLD: numberVar({
+    min: 1,
+    max: 10_000,
+    int: true,
+    fallback: 20,
+    hint: 'use a whole number of failures between 1 and 10000',
+  }),
+  LOGIN_LOCKOUT_SECONDS: numberVar({
+    min: 1,
+    max: 3600,
+    int: true,
+    fallback: 60,
+    hint: 'use whole seconds between 1 and 3600',
+  }),
   LOG_LEVEL: enumVar(LOG_LEVELS, 'info'),
   LOG_FILE: optionalString,
   METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
@@ -438,6 +533,20 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
     corsOrigins: raw.CORS_ORIGINS,
     apiSecretKey: raw.API_SECRET_KEY,
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    auth: {
+      /** Valuation/stock endpoints need credentials (default: only when API_SECRET_KEY is set). */
+      required:
+        raw.AUTH_REQUIRED === undefined
+          ? raw.API_SECRET_KEY !== undefined
+          : ['true', '1', 'yes'].includes(raw.AUTH_REQUIRED),
+      sessionIdleMinutes: raw.SESSION_IDLE_MINUTES,
+      sessionAbsoluteHours: raw.SESSION_ABSOLUTE_HOURS,
+      userRateLimitPerMinute: raw.RATE_LIMIT_USER_PER_MINUTE,
+      authRateLimitPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
+      lockoutThreshold: raw.LOGIN_LOCKOUT_THRESHOLD,
+      lockoutIpThreshold: raw.LOGIN_LOCKOUT_IP_THRESHOLD,
+      lockoutSeconds: raw.LOGIN_LOCKOUT_SECONDS,
+    },
     logLevel: raw.LOG_LEVEL ?? 'info',
     logFile: raw.LOG_FILE,
     metricsToken: raw.METRICS_TOKEN,

@@ -24,6 +24,8 @@ import { type Env, EnvError, loadEnv, redactUrl } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
 import { createRedisCache } from '@/lib/cache/redis';
 import type { Cache } from '@/lib/cache/types';
+import { createMemoryRateLimitStore } from '@/middleware/rate-limit/memory-store';
+import { createRedisRateLimitStore } from '@/middleware/rate-limit/redis-store';
 import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import { createPrometheusMetrics } from '@/observability/node/prometheus';
 import { createRotatingFile } from '@/observability/node/rotating-file';
@@ -149,6 +151,11 @@ export async function createNodeDeps(
   if (cache.kind === 'redis') {
     checks.redis = () => cache.ping();
   }
+  // Rate limits and login lockouts: shared by all replicas through Redis when it is configured.
+  const rateLimitStore =
+    env.redisUrl !== undefined
+      ? createRedisRateLimitStore({ url: env.redisUrl })
+      : createMemoryRateLimitStore();
   const db = handle?.db;
   const datasetVersion = async () =>
     db === undefined ? `tushare:${env.tushare.apiUrl}` : databaseDatasetVersion(db);
@@ -167,11 +174,13 @@ export async function createNodeDeps(
       datasetVersion,
       ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
+      rateLimitStore,
       // The socket's address: X-Forwarded-For is not trusted (anyone can send it); behind a proxy, rate-limit there.
       clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
     },
     close: async () => {
       await cache.close();
+      await rateLimitStore.close();
       await handle?.close();
     },
   };

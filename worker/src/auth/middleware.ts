@@ -5,6 +5,7 @@
  * guard costs no I/O. 401 means "who are you?" (no or bad credentials), 403 means "you may not" (missing scope,
  * or the shared server key on a per-user route).
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '@/errors/api-error';
 import type { AppEnv } from '@/routes/types';
@@ -58,4 +59,26 @@ export function requireUser(scope?: Scope) {
     }
     await next();
   });
+}
+
+/**
+ * Requires a browser/CLI session: credential management (password, sessions, API keys) is not available to API
+ * keys or the server key, so a leaked key cannot mint more keys or sign its owner out (403).
+ */
+export function requireSession() {
+  return createMiddleware<AppEnv>(async function requireSessionMiddleware(c, next) {
+    const auth = assertScope(c.get('auth'));
+    if (auth.via !== 'session') {
+      throw new ApiError('FORBIDDEN', 'This endpoint needs a signed-in session, not an API key');
+    }
+    await next();
+  });
+}
+
+/**
+ * The caller of a guarded route (after requireAuth/requireUser/requireSession).
+ * @throws {ApiError} UNAUTHORIZED when no guard ran and the request is anonymous.
+ */
+export function authOf(c: Context<AppEnv>): AuthContext {
+  return assertScope(c.get('auth'));
 }

@@ -1,0 +1,106 @@
+/**
+ * @module middleware/rate-limit/redis-store
+ * {@link RateLimitStore} on Redis through ioredis (Node). The sliding-window check runs as one Lua script, so the
+ * read-decide-increment step is atomic across replicas. Keys carry a hash tag (`{...}`) so the two window keys of
+ * one client land on the same Redis Cluster slot. Commands fail fast (short timeouts, one retry): callers decide
+ * whether a failure fails open (request limits) or closed (login).
+ *
+ * An @upstash/redis implementation for Workers needs the same commands: EVAL, INCR, PEXPIRE, SET PX, PTTL, DEL.
+ */
+import { Redis } from 'ioredis';
+import { type RateLimitStore, windowPosition, windowResult } from './store';
+
+/** KEYS[1] current window, KEYS[2] previous; ARGV elapsed fraction, limit, ttl ms. Returns {allowed, cur, prev}. */
+export const SLIDING_WINDOW_LUA = `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+local elapsed = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+if prev * (1 - elapsed) + cur + 1 > limit then
+  return {0, cur, prev}
+end
+cur = redis.call('INCR', KEYS[1])
+if cur == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+return {1, cur, prev}
+`;
+
+/** KEYS[1] counter; ARGV ttl ms. Increments and sets the expiry on first use. */
+const INCREMENT_LUA = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return n
+`;
+
+export interface RedisRateLimitStoreOptions {
+  url: string;
+  /** Prefix of every key (default `stockval:rl:`), so the database can be shared. */
+  keyPrefix?: string;
+  /** Per-command timeout, ms (default 300). */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Creates the store; the connection opens lazily on the first command.
+ * @example const store = createRedisRateLimitStore({ url: env.redisUrl });
+ */
+export function createRedisRateLimitStore(opts: RedisRateLimitStoreOptions): RateLimitStore {
+  const client = new Redis(opts.url, {
+    keyPrefix: opts.keyPrefix ?? 'stockval:rl:',
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: opts.commandTimeoutMs ?? 300,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  // Failures surface as command rejections; without a listener ioredis would print every reconnect error.
+  client.on('error', () => {});
+  const tagged = (key: string) => `{${key}}`;
+
+  return {
+    kind: 'redis',
+    async hit(key, limit, windowMs, nowMs) {
+      const { index, elapsed } = windowPosition(nowMs, windowMs);
+      const out = (await client.eval(
+        SLIDING_WINDOW_LUA,
+        2,
+        `${tagged(key)}:${index}`,
+        `${tagged(key)}:${index - 1}`,
+        String(elapsed),
+        String(limit),
+        String(2 * windowMs),
+      )) as [number, number, number];
+      return windowResult(
+        { allowed: out[0] === 1, current: Number(out[1]), previous: Number(out[2]) },
+        limit,
+        windowMs,
+        nowMs,
+      );
+    },
+    async increment(key, ttlMs) {
+      return Number(await client.eval(INCREMENT_LUA, 1, tagged(key), String(Math.max(1, Math.ceil(ttlMs)))));
+    },
+    async setFlag(key, ttlMs) {
+      await client.set(tagged(key), '1', 'PX', Math.max(1, Math.ceil(ttlMs)));
+    },
+    async ttlMs(key) {
+      const ms = await client.pttl(tagged(key));
+      return Math.max(ms, 0);
+    },
+    async delete(...keys) {
+      if (keys.length > 0) {
+        await client.del(...keys.map(tagged));
+      }
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { COMMON_PASSWORDS_TEXT } from './common-passwords-data';
+import { unshift } from './generate-common-passwords';
+import { passwordProblem } from './password-policy';
+
+describe('passwordProblem', () => {
+  it('ships the 10 000-entry list, most common first', () => {
+    const words = COMMON_PASSWORDS_TEXT.split('\n');
+    expect(words).toHaveLength(10_000);
+    expect(words.slice(0, 3)).toEqual(['password', '123456', '12345678']);
+    expect(unshift('ufxxbtwi')).toBe('password');
+  });
+
+  it.each([
+    ['short1!', 'at least 12'],
+    ['x'.repeat(257), 'at most 256'],
+    ['masturbation', 'too common'],
+    ['Password1234', 'too common'],
+    ['!!dragon2024!!', 'too common'],
+    ['dragondragon', 'too common'],
+    ['monkeydragon', 'too common'],
+    ['qwertyuiopas', 'simple sequence'],
+    ['123456789012', 'simple sequence'],
+    ['abcdefghijklm', 'simple sequence'],
+    ['aaaaaaaaaaaa', 'too common'],
+    ['zhangwei.trader-2024', 'email'],
+  ])('refuses %s', (pw, reason) => {
+    expect(passwordProblem(pw, 'zhangwei.trader@example.com')).toContain(reason);
+  });
+
+  it.each([
+    'correct horse battery staple',
+    'Tr0ub4dor&3-plus-more',
+    '黄河远上白云间一片孤城万仞山',
+    'glacier-paprika-lantern',
+  ])('accepts %s', (pw) => {
+    expect(passwordProblem(pw, 'someone@example.com')).toBeUndefined();
+  });
+});
