@@ -9,6 +9,13 @@
  * Unknown fields are rejected for the same reason.
  */
 import { z } from '@hono/zod-openapi';
+import {
+  BALANCE_AMOUNT_COLUMNS,
+  CASHFLOW_AMOUNT_COLUMNS,
+  DIVIDEND_NUMERIC_COLUMNS,
+  FINA_INDICATOR_NUMERIC_COLUMNS,
+  INCOME_AMOUNT_COLUMNS,
+} from '@/db/columns';
 import { IsoDateSchema, NullableNumber, TsCodeSchema, WarningSchema } from '@/routes/common';
 import { HistoricalRatiosSchema, StockInfoSchema, SummaryRowSchema } from '@/routes/stocks/schema';
 import type { ValuationRequest } from '@/services/valuation/types';
@@ -16,8 +23,30 @@ import type { SensitivitySpec, ValuationOptions } from '@/valuation';
 import { SENSITIVITY_METRICS, SENSITIVITY_PARAMETERS } from '@/valuation';
 import { ValuationOptionsSchema, valuationOptionFields } from './options-schema';
 
+/** Amount columns: a string there must be a number (TuShare CSV dumps send "123.45"); "abc" is a 400, not a null. */
+const NUMERIC_COLUMNS: ReadonlySet<string> = new Set([
+  ...INCOME_AMOUNT_COLUMNS,
+  ...BALANCE_AMOUNT_COLUMNS,
+  ...CASHFLOW_AMOUNT_COLUMNS,
+  ...FINA_INDICATOR_NUMERIC_COLUMNS,
+  ...DIVIDEND_NUMERIC_COLUMNS,
+]);
+
 const StatementRowSchema = z
   .record(z.string().max(64), z.union([z.string().max(64), z.number(), z.null()]))
+  .superRefine((row, ctx) => {
+    for (const [key, value] of Object.entries(row)) {
+      if (typeof value === 'string' && NUMERIC_COLUMNS.has(key) && value.trim() !== '') {
+        if (!Number.isFinite(Number(value))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be a number (got "${value.slice(0, 20)}")`,
+          });
+        }
+      }
+    }
+  })
   .openapi('StatementRow', {
     description: 'One statement period, TuShare field names; amounts in yuan; dates YYYYMMDD; null = missing',
     example: {
@@ -92,6 +121,28 @@ export const SensitivityAxisSchema = z
       .openapi({ description: 'Number of points (odd; even → +1)', example: 5 }),
   })
   .strict()
+  .superRefine((axis, ctx) => {
+    // Rates are decimals in [-1, 1]; exit multiples in (0, 100] as the option itself. Out-of-range values would
+    // only produce empty cells, so they are a client mistake worth a 400.
+    const multiple = axis.parameter_name === 'exit_multiple';
+    const [lo, hi] = multiple ? [0, 100] : [-1, 1];
+    axis.values?.forEach((v, i) => {
+      if (!(v >= lo && v <= hi) || (multiple && v === 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', i],
+          message: `${axis.parameter_name} values must be in ${multiple ? '(0, 100]' : '[-1, 1] (decimals)'}`,
+        });
+      }
+    });
+    if (axis.step !== undefined && !(Math.abs(axis.step) <= (multiple ? 50 : 0.5))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['step'],
+        message: `step must be at most ${multiple ? 50 : 0.5} in absolute value for ${axis.parameter_name}`,
+      });
+    }
+  })
   .openapi('SensitivityAxis');
 
 export const SensitivitySpecSchema = z
