@@ -91,7 +91,8 @@ export function parseValueArgs(argv: string[]): { body: Record<string, unknown>;
   if (positionals.length !== 1) {
     throw new CliError(`expected one ts_code, got ${positionals.length}\n\n${VALUE_USAGE}`, 2);
   }
-  const body: Record<string, unknown> = { ts_code: positionals[0] };
+  // Null prototype: `--set __proto__=1` must become an ordinary (unknown, rejected) key, not the prototype.
+  const body: Record<string, unknown> = Object.assign(Object.create(null), { ts_code: positionals[0] });
   if (values.date !== undefined) {
     body.valuation_date = values.date;
   }
@@ -101,7 +102,8 @@ export function parseValueArgs(argv: string[]): { body: Record<string, unknown>;
       throw new CliError(`--set expects key=value, got "${item}"`, 2);
     }
     const key = item.slice(0, eq).trim();
-    body[SET_ALIASES[key] ?? key] = parseSetValue(item.slice(eq + 1).trim());
+    const alias = Object.hasOwn(SET_ALIASES, key) ? SET_ALIASES[key] : undefined;
+    body[alias ?? key] = parseSetValue(item.slice(eq + 1).trim());
   }
   return { body, json: values.json === true };
 }
