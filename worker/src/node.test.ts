@@ -67,6 +67,19 @@ describe('Node server (node.ts)', () => {
     await docs.arrayBuffer();
   });
 
+  it('GET /metrics over HTTP: Prometheus text with the requests above and process metrics', async () => {
+    const res = await fetch(`${server?.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toContain('api_requests_total{method="POST",route="/api/v1/valuation",status="200"} 2');
+    expect(text).toContain('valuations_successful_total 2');
+    expect(text).toContain('cache_misses_total{cache="valuation"} 1');
+    expect(text).toContain('cache_hits_total{cache="valuation"} 1');
+    expect(text).toContain('health_status{status="healthy"} 1');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
   it('stops gracefully and releases the database', async () => {
     await server?.stop();
     await expect(fetch(`${server?.url}/health/live`)).rejects.toThrow();
