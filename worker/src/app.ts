@@ -31,6 +31,7 @@ import { registerSensitivityRoutes } from '@/routes/sensitivity';
 import { registerStockRoutes } from '@/routes/stocks';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import { registerValuationRoutes } from '@/routes/valuation';
+import { registerWorkspaceRoutes } from '@/routes/workspace';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
@@ -228,6 +229,7 @@ export function createApp(deps: AppDeps): AppOpenApi {
   registerStockRoutes(app);
   registerValuationRoutes(app);
   registerSensitivityRoutes(app);
+  registerWorkspaceRoutes(app);
   registerAuthRoutes(app, auth);
   registerKeyRoutes(app, auth);
   registerMetricsRoutes(app, { metrics: services.metrics, token: deps.env.metricsToken });

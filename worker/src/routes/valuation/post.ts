@@ -7,6 +7,7 @@ import { notFoundResponse, openApiErrorResponses, unprocessableResponse } from '
 import { jsonText } from '@/routes/json-text';
 import type { AppOpenApi } from '@/routes/types';
 import { valueStock } from '@/services/valuation/value-stock';
+import { recordForCaller } from '@/services/workspace/record';
 import { ValuationRequestSchema, ValuationResponseSchema } from './schema';
 
 export const route = createRoute({
@@ -38,7 +39,10 @@ export type ValuationResponse = z.infer<typeof ValuationResponseSchema>;
 export function registerPostValuation(app: AppOpenApi): void {
   app.openapi(route, async (c) => {
     const input = c.req.valid('json');
-    const out = await valueStock({ ctx: c.get('services'), input });
+    const ctx = c.get('services');
+    const out = await valueStock({ ctx, input });
+    // Signed-in users: into their history and workspace (best effort; issue 4 item 7).
+    await recordForCaller(ctx, c.get('auth'), () => c.req.json(), out.body);
     return jsonText<ValuationResponse>(c, out.body, { 'X-Cache': out.cache });
   });
 }
