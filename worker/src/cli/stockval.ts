@@ -14,6 +14,8 @@ const USAGE = `Usage: stockval <command>
 
 Commands:
   value <ts_code>   value a stock (e.g. stockval value 600519.SH)
+  ops <command>     operations: validate-config, health-check, backup, restore, ... (stockval ops help)
+  migrate           apply database migrations (--seed-demo loads the demo dataset into an empty database)
 
 ${VALUE_USAGE}`;
 
@@ -34,6 +36,10 @@ export async function runCli(
   if (command === undefined || command === '--help' || command === 'help') {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'ops' || command === 'migrate') {
+    const ops = await import('./ops');
+    return ops.runOps(command === 'ops' ? rest : ['migrate', ...rest], ops.createOpsContext(record, io));
   }
   if (command !== 'value') {
     io.err(`unknown command "${command}"\n\n${USAGE}`);
