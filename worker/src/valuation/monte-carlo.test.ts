@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDcfKernel, prepareValuation } from './dcf-kernel';
 import { ValuationError } from './errors';
 import { syntheticCompany } from './extension-fixtures';
-import { quantileOfSorted, runMonteCarlo } from './monte-carlo';
+import { quantileOfSorted, runMonteCarlo, simulateValuesPerShare } from './monte-carlo';
 
 describe('quantileOfSorted', () => {
   it('interpolates linearly like numpy.percentile (default method)', () => {
@@ -105,5 +105,18 @@ describe('runMonteCarlo — terminal distribution of the other method', () => {
     );
     expect(r.warnings.map((w) => w.code)).toContain('OPTION_IGNORED');
     expect(r.terminal_parameter).toBe('exit_multiple');
+  });
+});
+
+describe('simulateValuesPerShare', () => {
+  it('draws exactly the paths runMonteCarlo summarises (same seed → same quantiles and P(VPS > price))', () => {
+    const prepared = prepareValuation(syntheticCompany(), {});
+    const full = runMonteCarlo(prepared, {}, { paths: 1000 }, 11);
+    const lean = simulateValuesPerShare(prepared, {}, { paths: 1000 }, 11);
+    expect(lean.length).toBe(full.valid_paths);
+    expect(quantileOfSorted(lean, 0.5)).toBe(full.percentiles?.p50);
+    expect(quantileOfSorted(lean, 0.95)).toBe(full.percentiles?.p95);
+    const price = full.price as number;
+    expect(lean.filter((v) => v > price).length / lean.length).toBe(full.probability_above_price);
   });
 });

@@ -87,6 +87,41 @@ export function runMonteCarlo(
   spec: MonteCarloSpec = {},
   seed = 1,
 ): MonteCarloResult {
+  const { prepared, kernel, dists, paths } = setUpSimulation(subject, options, spec);
+  const values = new Float64Array(paths);
+  const valid = simulate(kernel, dists, new Rng(seed), values);
+  const sorted = values.subarray(0, valid).sort();
+  const result = summarise(kernel, prepared, sorted, paths, seed, dists, spec.histogram_bins ?? 20);
+  result.warnings.push(...ignoredTerminalWarning(kernel, spec));
+  assertFinite(result, 'monte_carlo');
+  return result;
+}
+
+/**
+ * Values per share of every valid path, sorted ascending, without the summary, histogram and warnings of
+ * {@link runMonteCarlo}: what a market-wide run needs (P10/P50/P90 and P(VPS > price) for thousands of companies).
+ * Same draws as `runMonteCarlo` for the same seed and spec.
+ * @returns sorted VPS of the valid paths (yuan per share); empty when no path was valid
+ * @throws ValuationError as {@link runMonteCarlo}
+ */
+export function simulateValuesPerShare(
+  subject: CompanyInput | PreparedValuation,
+  options: ValuationOptions = {},
+  spec: MonteCarloSpec = {},
+  seed = 1,
+): Float64Array {
+  const { kernel, dists, paths } = setUpSimulation(subject, options, spec);
+  const values = new Float64Array(paths);
+  const valid = simulate(kernel, dists, new Rng(seed), values);
+  return values.subarray(0, valid).sort();
+}
+
+/** Kernel, validated distributions and path count shared by the full and the lean simulation. */
+function setUpSimulation(
+  subject: CompanyInput | PreparedValuation,
+  options: ValuationOptions,
+  spec: MonteCarloSpec,
+) {
   const prepared = prepareValuation(subject, options);
   const kernel = createDcfKernel(prepared);
   if (kernel.shares === null) {
@@ -110,13 +145,7 @@ export function runMonteCarlo(
     );
   }
   const dists = resolveDistributions(kernel, spec);
-  const values = new Float64Array(paths);
-  const valid = simulate(kernel, dists, new Rng(seed), values);
-  const sorted = values.subarray(0, valid).sort();
-  const result = summarise(kernel, prepared, sorted, paths, seed, dists, spec.histogram_bins ?? 20);
-  result.warnings.push(...ignoredTerminalWarning(kernel, spec));
-  assertFinite(result, 'monte_carlo');
-  return result;
+  return { prepared, kernel, dists, paths };
 }
 
 /** Info warning when the spec gives a distribution for the terminal method the base case does not use. */
