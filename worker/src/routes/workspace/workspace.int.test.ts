@@ -5,7 +5,7 @@
  * be probed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDeps, createApp } from '@/app';
+import { type AppDeps, createApp, createServiceContext } from '@/app';
 import { createPostgresSource } from '@/data/postgres-source';
 import { runSync } from '@/data/sync';
 import { createTushareClient } from '@/data/tushare-client';
@@ -17,6 +17,7 @@ import type { AppOpenApi } from '@/routes/types';
 import { WatchlistItemSchema, WatchlistSchema } from '@/routes/watchlist/schema';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { createTestDatabase, type TestDatabase } from '@/services/valuation-cache/test-database';
+import { recordValuation } from '@/services/workspace/history';
 import { createMutableClock, TEST_NOW } from '@/testing/app-harness';
 import { type FakeTushare, startFakeTushare } from '../../../testing/fake-tushare';
 import { SAMPLE_CODES } from '../../../testing/fake-tushare-data';
@@ -27,6 +28,7 @@ const SERVER_KEY = 'server-key-for-workspace-tests-0123';
 let tdb: TestDatabase;
 let fake: FakeTushare;
 let app: AppOpenApi;
+let deps: AppDeps;
 let alice: SignedIn;
 let bob: SignedIn;
 let narrowKey: Record<string, string>;
@@ -47,7 +49,7 @@ beforeAll(async () => {
     },
   );
   const db = tdb.handle.db;
-  const deps: AppDeps = {
+  deps = {
     env: loadEnv({ API_SECRET_KEY: SERVER_KEY, AUTH_REQUIRED: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '10000' }),
     dataSource: createPostgresSource(db),
     cache: createMemoryCache({ now: clock.now }),
@@ -259,6 +261,25 @@ describe('history', () => {
     expect((await call(app, 'DELETE', `/api/v1/history/${id}`, { headers: alice.bearer })).status).toBe(204);
     expect((await call(app, 'GET', `/api/v1/history/${id}`, { headers: alice.bearer })).status).toBe(404);
     expect((await call(app, 'DELETE', `/api/v1/history/${id}`, { headers: alice.bearer })).status).toBe(404);
+  });
+
+  it('keeps at most maxEntries per user, dropping the oldest', async () => {
+    const carol = await signIn(app);
+    const ctx = createServiceContext(deps);
+    const body = JSON.stringify({
+      stock_info: { ts_code: '600519.SH' },
+      meta: { valuation_date: '2026-03-13' },
+    });
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1000);
+      const e = await recordValuation({ ctx, userId: carol.userId, inputs: { i }, body, maxEntries: 3 });
+      made.push(e.id);
+    }
+    const page = HistoryPageSchema.parse(
+      (await call(app, 'GET', '/api/v1/history', { headers: carol.bearer })).body,
+    );
+    expect(page.items.map((i) => i.id)).toEqual(made.slice(2).reverse());
   });
 
   it('cookie sessions need the CSRF header to delete', async () => {

@@ -5,12 +5,13 @@
  * Listing is newest first with an opaque cursor (`created_at`, `id` of the last item), so pages stay stable while new
  * valuations arrive. Every query filters by `user_id`; another user's entry is reported as missing (404).
  */
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { valuationHistory } from '@/db/schema-workspace';
 import type { ServiceContext } from '@/services/context';
 import { InvalidRequestError } from '@/services/errors';
 import { requireDb } from './db';
 import { RecordNotFoundError } from './errors';
+import { MAX_HISTORY_PER_USER } from './limits';
 import { type ResultSummary, summarizeValuation } from './summarize-result';
 import { saveWorkspace } from './workspace';
 
@@ -74,7 +75,8 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 /**
- * Records a valuation made by `userId` and makes it the user's workspace (inputs + summary; UI state kept).
+ * Records a valuation made by `userId` and makes it the user's workspace (inputs + summary; UI state kept). The
+ * history is bounded ({@link MAX_HISTORY_PER_USER} by default).
  * @param inputs - the request as validated (without defaults the server added).
  * @param body - the serialized response.
  */
@@ -83,14 +85,18 @@ export async function recordValuation({
   userId,
   inputs,
   body,
+  maxEntries = MAX_HISTORY_PER_USER,
 }: {
   ctx: ServiceContext;
   userId: string;
   inputs: Record<string, unknown>;
   body: string;
+  /** Entries kept for the user (oldest beyond it are deleted). */
+  maxEntries?: number;
 }): Promise<HistoryEntry> {
   const summary = summarizeValuation(body);
-  const rows = await requireDb(ctx)
+  const db = requireDb(ctx);
+  const rows = await db
     .insert(valuationHistory)
     .values({
       user_id: userId,
@@ -102,6 +108,10 @@ export async function recordValuation({
     })
     .returning();
   const row = rows[0] as Row;
+  // Bounded history: drop what falls beyond the newest `maxEntries` (index on user_id, created_at, id).
+  await db.execute(sql`delete from valuation_history where id in (
+      select id from valuation_history where user_id = ${userId}
+       order by created_at desc, id desc offset ${maxEntries})`);
   await saveWorkspace({
     ctx,
     userId,
