@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: engine micro benchmarks (bench/engine.ts), the valuation cache's server time (bench/cache.ts), then
+ * `npm run bench`: engine micro benchmarks (bench/engine.ts), the valuation cache's server time (bench/cache.ts),
+ * sign-in (bench/auth.ts: argon2id hash/verify and the login route, target < 100 ms), then
  * the HTTP benchmark (bench/http.ts, optional:
  * it must export `runHttpBench(): Promise<unknown>`). Prints a table per part and writes
  * `bench/results/engine-<YYYY-MM-DD>.json` (and `http-<date>.json` when the HTTP bench ran).
@@ -9,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { printAuthBench, runAuthBench } from './auth';
 import { runEngineBench } from './engine';
 
 const args = new Set(process.argv.slice(2));
@@ -69,6 +71,11 @@ async function main(): Promise<void> {
   if (!args.has('--engine-only') && !args.has('--http-only')) {
     const { runCacheBench } = await import('./cache');
     write('cache', await runCacheBench({ quick }));
+  }
+  if (!args.has('--http-only') && !args.has('--engine-only')) {
+    const auth = await runAuthBench({ samples: quick ? 10 : 30 });
+    printAuthBench(auth);
+    write('auth', auth);
   }
   const httpPath = fileURLToPath(new URL('./http.ts', import.meta.url));
   if (!args.has('--engine-only') && existsSync(httpPath)) {
