@@ -39,10 +39,11 @@ describe('loadEnv defaults', () => {
       requestsPerMinute: 200,
     });
     expect(env.oclAggregationMode).toBe('standard');
-    expect(env.llm).toEqual({
+    expect(env.llm).toMatchObject({
       provider: 'none',
       deepseekApiKey: undefined,
       deepseekModelName: 'deepseek-chat',
+      baseUrl: undefined,
     });
   });
 

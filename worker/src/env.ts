@@ -179,8 +179,9 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   { name: 'DEFAULT_BETA', description: 'Default equity beta', default: '`1.0`' },
   {
     name: 'LLM_PROVIDER',
-    description: '`none`, `deepseek` or `custom_openai` (narrative summaries)',
-    default: '`none`',
+    description:
+      '`none` (reports written from the computed values without a model), `deepseek` or `custom_openai` (any OpenAI-compatible chat-completions server)',
+    default: '`deepseek` when DEEPSEEK_API_KEY is set, `custom_openai` when LLM_BASE_URL is set, else `none`',
   },
   {
     name: 'DEEPSEEK_API_KEY',
@@ -188,6 +189,40 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     default: '—',
   },
   { name: 'DEEPSEEK_MODEL_NAME', description: 'DeepSeek model', default: '`deepseek-chat`' },
+  {
+    name: 'LLM_BASE_URL',
+    description:
+      'Base URL of the chat-completions API (`<base>/chat/completions`); required by custom_openai, overrides the DeepSeek URL. Server configuration only: clients can never choose it',
+    default: '`https://api.deepseek.com` (deepseek)',
+  },
+  {
+    name: 'LLM_API_KEY',
+    description: 'API key of the custom_openai server (sent as Bearer; optional for local servers)',
+    default: '—',
+  },
+  { name: 'LLM_MODEL', description: 'Model of the custom_openai server (required by it)', default: '—' },
+  {
+    name: 'LLM_TIMEOUT_SECONDS',
+    description: 'Whole LLM call, retries included: after this the report fails with a timeout',
+    default: '`180`',
+  },
+  {
+    name: 'LLM_FIRST_TOKEN_TIMEOUT_SECONDS',
+    description: 'Per attempt: time allowed until the response headers and the first streamed token',
+    default: '`30`',
+  },
+  {
+    name: 'LLM_MAX_RETRIES',
+    description:
+      'Retries after 429 or 5xx (exponential backoff with jitter, Retry-After respected); `0` = none',
+    default: '`2`',
+  },
+  {
+    name: 'REPORTS_DAILY_QUOTA',
+    description:
+      'Newly generated reports per user (or anonymous client address) per day (China time); 429 + Retry-After beyond; `0` = no limit',
+    default: '`20`',
+  },
 ];
 
 /** The configuration table as Markdown (README section "Configuration"; a test keeps the README in sync). */
@@ -424,9 +459,32 @@ const RawEnvSchema = z.object({
     hint: 'use a decimal between 0 and 0.3, e.g. 0.05',
   }),
   DEFAULT_BETA: numberVar({ min: 0, max: 5, fallback: 1, hint: 'use a number between 0 and 5, e.g. 1.0' }),
-  LLM_PROVIDER: enumVar(['none', 'deepseek', 'custom_openai'] as const, 'none'),
+  LLM_PROVIDER: enumVar(['none', 'deepseek', 'custom_openai'] as const, undefined),
   DEEPSEEK_API_KEY: optionalString,
   DEEPSEEK_MODEL_NAME: optionalString,
+  LLM_BASE_URL: urlVar(['http:', 'https:'], 'https://api.deepseek.com'),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_SECONDS: numberVar({
+    min: 1,
+    max: 3600,
+    fallback: 180,
+    hint: 'use seconds between 1 and 3600, e.g. 180',
+  }),
+  LLM_FIRST_TOKEN_TIMEOUT_SECONDS: numberVar({
+    min: 1,
+    max: 600,
+    fallback: 30,
+    hint: 'use seconds between 1 and 600, e.g. 30',
+  }),
+  LLM_MAX_RETRIES: numberVar({ min: 0, max: 10, int: true, fallback: 2, hint: 'use 0–10 retries' }),
+  REPORTS_DAILY_QUOTA: numberVar({
+    min: 0,
+    max: 1_000_000,
+    int: true,
+    fallback: 20,
+    hint: 'use whole reports per day, 0 = no limit',
+  }),
 });
 
 type RawEnv = z.output<typeof RawEnvSchema>;
@@ -499,6 +557,21 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
         'DATA_SOURCE=postgres needs a database: set DATABASE_URL=postgres://user:password@host:5432/db (or DB_HOST and DB_*) or use DATA_SOURCE=pglite',
     });
   }
+  const llmProvider =
+    raw.LLM_PROVIDER ??
+    (raw.DEEPSEEK_API_KEY !== undefined
+      ? 'deepseek'
+      : raw.LLM_BASE_URL !== undefined
+        ? 'custom_openai'
+        : 'none');
+  if (llmProvider === 'custom_openai' && (raw.LLM_BASE_URL === undefined || raw.LLM_MODEL === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [raw.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'],
+      message:
+        'LLM_PROVIDER=custom_openai needs LLM_BASE_URL and LLM_MODEL: set LLM_BASE_URL=https://host/v1 and LLM_MODEL=<model> (LLM_API_KEY if the server wants one) or use LLM_PROVIDER=none',
+    });
+  }
   if (raw.LLM_PROVIDER === 'deepseek' && raw.DEEPSEEK_API_KEY === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -556,10 +629,18 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
       beta: raw.DEFAULT_BETA,
     },
     llm: {
-      provider: raw.LLM_PROVIDER ?? 'none',
+      provider: llmProvider,
       deepseekApiKey: raw.DEEPSEEK_API_KEY,
       deepseekModelName: raw.DEEPSEEK_MODEL_NAME ?? 'deepseek-chat',
+      /** Server configuration only (llm/config.ts); never taken from a request. */
+      baseUrl: raw.LLM_BASE_URL,
+      apiKey: raw.LLM_API_KEY,
+      model: raw.LLM_MODEL,
+      timeoutMs: raw.LLM_TIMEOUT_SECONDS * 1000,
+      firstTokenTimeoutMs: raw.LLM_FIRST_TOKEN_TIMEOUT_SECONDS * 1000,
+      maxRetries: raw.LLM_MAX_RETRIES,
     },
+    reports: { dailyQuota: raw.REPORTS_DAILY_QUOTA },
   };
 });
 
