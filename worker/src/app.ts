@@ -184,13 +184,14 @@ export function openApiInfo(version: string, baseUrl: string) {
 /**
  * Builds the Hono app.
  * @param deps - configuration and infrastructure (see {@link AppDeps}).
+ * @param services - the service context; default built from `deps`. The Workers entry builds it itself so it can hand
+ *   the cache's background writes (`services.valuationCache.idle()`) to `ctx.waitUntil` after each response.
  * @returns an OpenAPIHono app; `app.request()` in tests, `app.fetch` for servers.
  * @example
  * const app = createApp({ env, dataSource, cache: createMemoryCache(), clock: SYSTEM_CLOCK, version: '0.1.0' });
  * const res = await app.request('/health');
  */
-export function createApp(deps: AppDeps): AppOpenApi {
-  const services = createServiceContext(deps);
+export function createApp(deps: AppDeps, services: ServiceContext = createServiceContext(deps)): AppOpenApi {
   const app: AppOpenApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(

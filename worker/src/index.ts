@@ -16,6 +16,7 @@ import { type ParsedBindings, parseBindings } from './edge/bindings';
 import { runDailyJob } from './edge/daily-job';
 import { createEdgeRuntime, type EdgeRuntime } from './edge/edge-runtime';
 import { createUpstashJobStore } from './edge/upstash-job-store';
+import './edge/argon2-wasm';
 import { EnvError } from './env';
 
 /** The parts of Workers' `ExecutionContext` this entry uses. */
@@ -83,8 +84,9 @@ export default {
       throw err;
     }
     const res = await rt.app.fetch(request);
-    // Cache writes are not awaited by the services; let them finish after the response is sent.
-    ctx.waitUntil(rt.cache.settle());
+    // Cache tier writes and stale-while-revalidate recomputes run in the background; Workers would cancel them once
+    // the response is returned, so they are handed to waitUntil.
+    ctx.waitUntil(rt.services.valuationCache.idle().then(() => rt.cache.settle()));
     return res;
   },
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { type Env, EnvError, loadEnv } from '@/env';
+import type { AnalyticsEngineDataset } from '@/observability/analytics-engine';
 
 /** The part of a Workers `Fetcher` we use (the `ASSETS` binding). */
 export interface AssetsFetcher {
@@ -43,6 +44,19 @@ export const EdgeBindingsSchema = z.object({
     .custom<AssetsFetcher>(
       (v) => typeof v === 'object' && v !== null && typeof (v as { fetch?: unknown }).fetch === 'function',
       { message: 'must be the Workers Static Assets binding ([assets] binding = "ASSETS")' },
+    )
+    .optional(),
+  /** Workers Analytics Engine dataset for metrics (wrangler.toml `[[analytics_engine_datasets]]`); optional. */
+  METRICS: z
+    .custom<AnalyticsEngineDataset>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as { writeDataPoint?: unknown }).writeDataPoint === 'function',
+      {
+        message:
+          'must be an Analytics Engine dataset binding ([[analytics_engine_datasets]] binding = "METRICS")',
+      },
     )
     .optional(),
   /**

@@ -6,7 +6,7 @@
  * as Workers require.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
-import { type AppDeps, createApp } from '@/app';
+import { type AppDeps, createApp, createServiceContext } from '@/app';
 import { createDbWriter, createHybridSource } from '@/data/hybrid-source';
 import { createPostgresSource } from '@/data/postgres-source';
 import { createTushareClient, type TushareClient } from '@/data/tushare-client';
@@ -14,14 +14,18 @@ import { createTushareSource } from '@/data/tushare-source';
 import type { StockDataSource } from '@/data/types';
 import type { Database } from '@/db/client';
 import type { Env } from '@/env';
+import { createAnalyticsEngineMetrics } from '@/observability/analytics-engine';
+import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
+import { collectSecrets } from '@/observability/redact';
 import type { AppOpenApi } from '@/routes/types';
-import { type Clock, type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
+import { type Clock, type HealthChecks, type ServiceContext, SYSTEM_CLOCK } from '@/services/context';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
 import { version as PACKAGE_VERSION } from '../../../package.json';
 import type { AssetsFetcher, ParsedBindings } from './bindings';
 import { createNeonDatabase } from './neon-database';
 import { createUpstashCache, createUpstashClient, type UpstashCache } from './upstash-cache';
+import { createUpstashRateLimitStore } from './upstash-rate-limit-store';
 
 export interface EdgeRuntime {
   env: Env;
@@ -35,6 +39,8 @@ export interface EdgeRuntime {
   logger: Logger;
   /** App dependencies (also used by the scheduled job to value stocks exactly like the API does). */
   deps: AppDeps;
+  /** The service context the app serves with (its cache's background work goes to `ctx.waitUntil`). */
+  services: ServiceContext;
   app: AppOpenApi;
 }
 
@@ -43,11 +49,12 @@ export interface EdgeRuntimeOptions {
   logger?: Logger;
 }
 
-/** Logger writing one JSON line per event to the Workers log (`wrangler tail`, Workers Logs). */
+/** Logger writing one JSON line per event to the Workers log (`wrangler tail`, Workers Logs), secrets scrubbed. */
 function workersLogger(env: Env): Logger {
   return createJsonLogger({
     level: env.logLevel,
     base: { service: 'stockval', runtime: 'workers' },
+    secrets: collectSecrets(env),
     write: (line) => console.log(line),
   });
 }
@@ -74,6 +81,8 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
   const { env, edge } = parsed;
   const logger = opts.logger ?? workersLogger(env);
   const clock = opts.clock ?? SYSTEM_CLOCK;
+  const metrics: Metrics =
+    edge.METRICS !== undefined ? createAnalyticsEngineMetrics(edge.METRICS) : NOOP_METRICS;
   const db = createNeonDatabase({
     url: edge.DATABASE_URL,
     ...(edge.NEON_LOCAL_PROXY !== undefined ? { localProxy: edge.NEON_LOCAL_PROXY } : {}),
@@ -91,6 +100,7 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
           token: env.tushare.token,
           baseUrl: env.tushare.apiUrl,
           requestsPerMinute: env.tushare.requestsPerMinute,
+          onRequest: (event) => metrics.tushareRequest(event),
         });
 
   const local = createPostgresSource(db);
@@ -115,9 +125,24 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
     datasetVersion: () => databaseDatasetVersion(db),
     db,
     healthChecks: checks,
+    metrics,
+    // Rate limits and login lockouts shared by every isolate and location.
+    rateLimitStore: createUpstashRateLimitStore(redis, `${cacheKeyPrefix}rl:`),
     // Set by Cloudflare's edge for every request (clients cannot forge it there); tests may send it themselves.
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
     ...(edge.ASSETS !== undefined ? { web: assetsHandler(edge.ASSETS) } : {}),
   };
-  return { env, db, redis, cache, cacheKeyPrefix, tushare, logger, deps, app: createApp(deps) };
+  const services = createServiceContext(deps);
+  return {
+    env,
+    db,
+    redis,
+    cache,
+    cacheKeyPrefix,
+    tushare,
+    logger,
+    deps,
+    services,
+    app: createApp(deps, services),
+  };
 }

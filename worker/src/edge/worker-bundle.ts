@@ -51,7 +51,8 @@ export async function workerGraph(entry = 'worker/src/index.ts'): Promise<Worker
     conditions: ['workerd', 'worker', 'browser'],
     // Bare builtins too ('net', 'fs/promises'), so they show up as externals instead of failing the build.
     external: ['node:*', 'cloudflare:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)],
-    loader: { '.wasm': 'binary' },
+    // wrangler uploads .wasm imports as separate modules; for the graph their bytes do not matter.
+    loader: { '.wasm': 'empty' },
     alias: { '@': './worker/src' },
     tsconfig: 'tsconfig.json',
     logLevel: 'silent',

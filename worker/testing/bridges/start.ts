@@ -15,10 +15,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createDatabase } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
 import { seedDemo } from '../../src/db/seed';
+import { hashPassword } from '../../src/services/auth/password';
 import { startFakeTushare } from '../fake-tushare';
 import { loadDemoSubset, SAMPLE_CODES, writeDataset } from '../fake-tushare-data';
 import { startNeonBridge } from './neon-bridge';
@@ -37,6 +40,8 @@ export interface EdgeFixture {
   tushareUrl: string;
   tushareToken: string;
   codes: string[];
+  /** A user whose argon2id hash was made here, on Node (the edge suite logs in with it). */
+  nodeUser: { email: string; password: string };
 }
 
 const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -55,6 +60,23 @@ async function admin(text: string): Promise<void> {
     await c.query(text);
   } finally {
     await c.end();
+  }
+}
+
+/** Deletes this run's keys (and only those): SCAN by prefix, never FLUSHDB. */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -88,6 +110,10 @@ async function main(): Promise<void> {
     const codes = [...SAMPLE_CODES];
     await writeDataset(dir, await loadDemoSubset(codes), `edge-test-${id}`);
     await seedDemo(handle.db, { dir });
+    const nodeUser = { email: `node-${id}@example.com`, password: `edge-verifies-node-${id}` };
+    await handle.db.execute(
+      sql`insert into users (email, password_hash) values (${nodeUser.email}, ${await hashPassword(nodeUser.password)})`,
+    );
     await rm(dir, { recursive: true, force: true });
     await handle.close();
 
@@ -97,6 +123,8 @@ async function main(): Promise<void> {
     const upstashToken = `edge-${id}`;
     const upstash = await startUpstashBridge({ redisUrl, token: upstashToken });
     cleanups.push(() => upstash.close());
+    const redisPrefix = `stockval-edge-${id}:`;
+    cleanups.push(() => deleteKeys(redisPrefix));
     const tushareToken = `tushare-${id}`;
     const tushare = await startFakeTushare({ token: tushareToken, codes });
     cleanups.push(() => tushare.close());
@@ -107,10 +135,11 @@ async function main(): Promise<void> {
       neonProxy: neon.hostPort,
       upstashUrl: upstash.url,
       upstashToken,
-      redisPrefix: `stockval-edge-${id}:`,
+      redisPrefix,
       tushareUrl: tushare.url,
       tushareToken,
       codes,
+      nodeUser,
     };
     process.stdout.write(`${JSON.stringify({ ready })}\n`);
   } catch (err) {
