@@ -53,6 +53,15 @@ export function createMemoryCache(opts: MemoryCacheOptions = {}): Cache & { read
     async delete(key) {
       entries.delete(key);
     },
+    async setIfAbsent(key, value, ttlMs) {
+      const e = entries.get(key);
+      if (e !== undefined && e.expiresAt > now()) {
+        return false;
+      }
+      entries.delete(key);
+      entries.set(key, { value, expiresAt: now() + Math.max(1, ttlMs) });
+      return true;
+    },
     async ping() {},
     async close() {
       entries.clear();

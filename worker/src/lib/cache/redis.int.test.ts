@@ -36,6 +36,17 @@ describe('createRedisCache (real Redis)', () => {
     expect(await cache.get('gone')).toBeNull();
   });
 
+  it('setIfAbsent stores only when the key is absent, with a TTL in ms', async () => {
+    expect(await cache.setIfAbsent?.('lock:a', '1', 5000)).toBe(true);
+    expect(await cache.setIfAbsent?.('lock:a', '2', 5000)).toBe(false);
+    expect(await cache.get('lock:a')).toBe('1');
+    const pttl = await raw.pttl(`${prefix}lock:a`);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(5000);
+    await cache.delete('lock:a');
+    expect(await cache.setIfAbsent?.('lock:a', '3', 5000)).toBe(true);
+  });
+
   it('expires entries', async () => {
     await cache.set('short', 'x', 1);
     await raw.pexpire(`${prefix}short`, 50);

@@ -43,6 +43,9 @@ export function createRedisCache(opts: RedisCacheOptions): Cache {
     async delete(key) {
       await client.del(key);
     },
+    async setIfAbsent(key, value, ttlMs) {
+      return (await client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+    },
     async ping() {
       await client.ping();
     },

@@ -17,6 +17,11 @@ export interface Cache {
    */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Stores `value` for `ttlMs` milliseconds only if `key` is absent (Redis `SET NX PX`); true when stored. Optional:
+   * the valuation cache uses it as a short lock so replicas sharing Redis compute a missing result once.
+   */
+  setIfAbsent?(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Throws when the backing store is unreachable (health checks). */
   ping(): Promise<void>;
   /** Releases connections; further calls may fail. */

@@ -128,6 +128,18 @@ describe('valuation cache (PostgreSQL + Redis)', () => {
     expect(r.reads()).toBe(1);
   });
 
+  it('two replicas sharing Redis compute a new result once (SET NX lock), the rest wait for it', async () => {
+    const a = replica();
+    const b = replica();
+    const body = { ts_code: '000001.SZ', valuation_date: '2026-03-13' };
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).post(body)));
+    expect(all.every((res) => res.status === 200)).toBe(true);
+    expect(a.reads() + b.reads()).toBe(1);
+    expect(all.filter((res) => res.headers.get('x-cache') === 'MISS')).toHaveLength(1);
+    expect(new Set(await Promise.all(all.map((res) => res.text()))).size).toBe(1);
+    await until(async () => (await raw.keys(`${prefix}lock:*`)).length === 0);
+  });
+
   it('a restarted replica with an empty Redis is served from PostgreSQL, then from Redis', async () => {
     const r = replica({ keyPrefix: `${prefix}fresh:` });
     const res = await r.post(MOUTAI);

@@ -90,6 +90,26 @@ describe('createValuationCache', () => {
     expect(new Set(results.map((r) => r.body))).toEqual(new Set(['{"n":1}']));
   });
 
+  it('replicas sharing the fast tier compute once (lock in the fast tier, others wait for the result)', async () => {
+    const shared = setup();
+    const other = createValuationCache({
+      fast: shared.fast,
+      clock: { now: () => 1_700_000_000_000 },
+      logger: createJsonLogger({ level: 'error', write: () => {} }),
+      ttlSeconds: 60,
+      staleSeconds: 30,
+    });
+    const results = await Promise.all([
+      shared.vc.getOrCompute('k', META, shared.compute),
+      other.getOrCompute('k', META, shared.compute),
+      other.getOrCompute('k', META, shared.compute),
+    ]);
+    expect(shared.computes()).toBe(1);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['HIT', 'HIT', 'MISS']);
+    await shared.vc.idle();
+    expect(await shared.fast.get('lock:k')).toBeNull(); // released
+  });
+
   it('serves stale after the TTL while one background computation refreshes it', async () => {
     const t = setup();
     await t.vc.getOrCompute('k', META, t.compute);

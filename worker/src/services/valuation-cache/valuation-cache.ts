@@ -7,7 +7,8 @@
  * - Persistent tier: an optional {@link ResultStore} (PostgreSQL `valuation_cache`), read only after a fast miss and
  *   back-filled into the fast tier.
  * - Single-flight: concurrent requests for one key share one tier-2 read and one computation (a popular valuation
- *   expiring does not stampede the data source). Across replicas the persistent tier absorbs most repeats.
+ *   expiring does not stampede the data source). Across replicas sharing Redis, a short `SET NX PX` lock lets one
+ *   replica compute while the others wait for its result.
  * - Stale-while-revalidate: after `fresh_until` and until TTL + stale window, the stale body is served at once
  *   (`STALE`) and one background computation refreshes both tiers.
  * - Failures: any tier error is logged and counts as a miss; after a fast-tier error that tier is skipped for
@@ -25,6 +26,14 @@ export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 
 /** After a fast-tier failure, ms during which the fast tier is not tried. */
 export const FAST_TIER_RETRY_MS = 5000;
+
+/** Lifetime of the cross-replica compute lock, ms (bounds the wait when its holder dies). */
+export const LOCK_TTL_MS = 10_000;
+
+/** How long a replica waits for another replica's computation before computing itself, ms. */
+export const LOCK_WAIT_MS = 3000;
+
+const LOCK_POLL_MS = 20;
 
 export interface CachedResult {
   body: string;
@@ -97,16 +106,56 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
     }
   };
 
-  const writeFast = (key: string, entry: CacheEntry) => {
+  const writeFast = (key: string, entry: CacheEntry): Promise<void> => {
     const now = clock.now();
     if (now < fastDownUntil) {
-      return;
+      return Promise.resolve();
     }
     const seconds = Math.ceil((entry.freshUntil - now + staleMs) / 1000);
     if (seconds < 1) {
-      return;
+      return Promise.resolve();
     }
-    track(fast.set(key, encodeEntry(entry), seconds).catch((err: unknown) => fastFailed('write', err)));
+    const write = fast
+      .set(key, encodeEntry(entry), seconds)
+      .catch((err: unknown) => fastFailed('write', err));
+    track(write);
+    return write;
+  };
+
+  /**
+   * Cross-replica single-flight: takes a short lock in the fast tier (Redis `SET NX PX`) before computing. A replica
+   * that finds the lock taken polls the fast tier for the holder's result (up to {@link LOCK_WAIT_MS}) instead of
+   * computing too. Real time is used for the wait (not the injectable clock). Any lock failure → compute.
+   * @returns the other replica's entry, or a release function once this replica holds the lock (or cannot lock).
+   */
+  const lockOrWait = async (key: string): Promise<CacheEntry | (() => void)> => {
+    const setIfAbsent = fast.setIfAbsent?.bind(fast);
+    if (setIfAbsent === undefined || clock.now() < fastDownUntil) {
+      return () => {};
+    }
+    const lockKey = `lock:${key}`;
+    let acquired: boolean;
+    try {
+      acquired = await setIfAbsent(lockKey, '1', LOCK_TTL_MS);
+    } catch (err) {
+      fastFailed('lock', err);
+      return () => {};
+    }
+    if (acquired) {
+      return () => {
+        track(fast.delete(lockKey).catch(() => {}));
+      };
+    }
+    const deadline = performance.now() + LOCK_WAIT_MS;
+    while (performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      const other = await readFast(key);
+      if (other !== null) {
+        return other;
+      }
+    }
+    logger.warn('waited for another replica to compute; computing here', { key });
+    return () => {};
   };
 
   const readStore = async (key: string): Promise<CacheEntry | null> => {
@@ -133,10 +182,22 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
     );
   };
 
-  const computeAndStore = async (key: string, meta: ResultMeta, compute: () => Promise<string>) => {
-    const body = await compute();
+  const computeAndStore = async (
+    key: string,
+    meta: ResultMeta,
+    compute: () => Promise<string>,
+    release: () => void = () => {},
+  ) => {
+    let body: string;
+    try {
+      body = await compute();
+    } catch (err) {
+      release();
+      throw err;
+    }
     const entry = { body, freshUntil: clock.now() + ttlMs };
-    writeFast(key, entry);
+    // The lock is released once the result is readable, so a waiting replica finds it rather than the lock gone.
+    void writeFast(key, entry).finally(release);
     writeStore(key, meta, entry);
     return entry;
   };
@@ -175,10 +236,14 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
         flight = (async () => {
           const stored = await readStore(key);
           if (stored !== null) {
-            writeFast(key, stored);
+            void writeFast(key, stored);
             return { entry: stored, computed: false };
           }
-          return { entry: await computeAndStore(key, meta, compute), computed: true };
+          const lock = await lockOrWait(key);
+          if (typeof lock !== 'function') {
+            return { entry: lock, computed: false };
+          }
+          return { entry: await computeAndStore(key, meta, compute, lock), computed: true };
         })().finally(() => flights.delete(key));
         flights.set(key, flight);
       }
