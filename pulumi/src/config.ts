@@ -115,6 +115,8 @@ const StackConfigBase = z.object({
     .prefault({}),
   /** kubeconfig context for the provider; default: the current context. */
   kubeContext: z.string().optional(),
+  /** The migration Job also loads the bundled demo dataset into an empty database (trials). Default false. */
+  seedDemo: z.boolean().default(false),
   /** Run the migration Job before each rollout. Default true. */
   migrate: z.boolean().default(true),
   /**

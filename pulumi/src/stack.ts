@@ -119,6 +119,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets = {}): St
       secrets: secretEnv,
       databaseSecret: { name: postgres.appSecretName, key: 'uri' },
       migrate: config.migrate,
+      seedDemo: config.seedDemo,
       serviceMonitorLabels: monitoring.selectorLabels,
       monitoringDependsOn: monitoring.crdProviders,
     },

@@ -278,8 +278,10 @@ describe('monitoring', () => {
       return;
     }
     expect(rules).toHaveLength(1);
-    expect((rules[0] as RecordedResource).inputs.spec.groups).toEqual(groups);
-    expect((rules[0] as RecordedResource).inputs.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(((rules[0] as RecordedResource).inputs as Obj).spec.groups).toEqual(groups);
+    expect(((rules[0] as RecordedResource).inputs as Obj).metadata.labels.release).toBe(
+      'kube-prometheus-stack',
+    );
   });
 
   it('puts every ops/grafana dashboard into a sidecar-labelled ConfigMap (when present)', () => {
@@ -291,7 +293,7 @@ describe('monitoring', () => {
       expect(cms).toHaveLength(0);
       return;
     }
-    expect((cms[0] as RecordedResource).inputs.data).toEqual(dashboards);
+    expect(((cms[0] as RecordedResource).inputs as Obj).data).toEqual(dashboards);
   });
 });
 

@@ -31,6 +31,8 @@ export interface StockvalApiArgs {
   databaseSecret: { name: pulumi.Input<string>; key: string };
   /** Run `stockval migrate` in a Job before the Deployment changes. */
   migrate: boolean;
+  /** Pass `--seed-demo` to the migration (loads the demo dataset into an empty database). */
+  seedDemo?: boolean;
   /** ServiceMonitor labels (e.g. `{ release: 'kube-prometheus-stack' }`); omitted → no ServiceMonitor. */
   serviceMonitorLabels?: Record<string, string>;
   /** Resources the ServiceMonitor must wait for (the operator's CRDs). */
@@ -91,7 +93,12 @@ export class StockvalApi extends pulumi.ComponentResource {
     // Migration Job: one per image (name carries the image hash), awaited by Pulumi before the Deployment updates.
     const dependsOn: pulumi.Resource[] = [];
     if (args.migrate) {
-      const base = podSpecBase(['node', 'bin/stockval.mjs', 'migrate']);
+      const base = podSpecBase([
+        'node',
+        'bin/stockval.mjs',
+        'migrate',
+        ...(args.seedDemo ? ['--seed-demo'] : []),
+      ]);
       const jobName = `${args.appName}-migrate-${shortHash(args.image)}`;
       const migrateLabels = componentLabels(`${args.appName}-migrate`, 'migrate');
       const job = new k8s.batch.v1.Job(

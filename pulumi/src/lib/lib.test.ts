@@ -28,7 +28,7 @@ describe('api workload', () => {
   });
 
   it('writes the HPA behaviour out, with the given scale-down window', () => {
-    expect(hpaBehavior(120).scaleDown?.stabilizationWindowSeconds).toBe(120);
+    expect(hpaBehavior(120).scaleDown).toMatchObject({ stabilizationWindowSeconds: 120 });
   });
 
   it('lets operator env override the defaults', () => {
