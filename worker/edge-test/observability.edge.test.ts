@@ -48,7 +48,7 @@ describe('observability in workerd', () => {
       msg: 'request',
       route: '/api/v1/valuation',
       status: 200,
-      auth_via: 'api_key',
+      via: 'api_key',
     });
     expect(access.user_hash).toBe(await hashUserId('user-42'));
     // Same value as Node's crypto: sha256('stockval:user:user-42'), first 16 hex.

@@ -121,7 +121,7 @@ describe('no secret reaches a log line', () => {
     expect(first?.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof first?.duration_ms).toBe('number');
     expect(first?.user_hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(first?.auth_via).toBe('server_key');
+    expect(first?.via).toBe('server_key');
     expect(access.some((l) => l.route === '/api/v1/valuation' && Number(l.status) >= 500)).toBe(true);
   });
 

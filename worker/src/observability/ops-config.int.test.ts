@@ -140,7 +140,9 @@ describe('metricNamesIn', () => {
         'histogram_quantile(0.95, sum by (le, route) (rate(api_request_duration_seconds_bucket{route!~"/metrics|up"}[5m]))) > 0.5',
       ),
     ).toEqual(['api_request_duration_seconds_bucket']);
-    expect(metricNamesIn('nodejs_eventloop_lag_p99_seconds{job=~".*"}')).toEqual(['nodejs_eventloop_lag_p99_seconds']);
+    expect(metricNamesIn('nodejs_eventloop_lag_p99_seconds{job=~".*"}')).toEqual([
+      'nodejs_eventloop_lag_p99_seconds',
+    ]);
     expect(
       metricNamesIn(
         'sum(rate(a_total{status=~"5.."}[5m])) / clamp_min(sum(rate(b_total[5m])), 1e-9) > 0.05 and on() up == 0',

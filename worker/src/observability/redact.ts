@@ -38,8 +38,59 @@ const STRING_PATTERNS: [RegExp, string][] = [
   ],
 ];
 
+/**
+ * Substrings (lower case) without which neither a pattern nor a secret field name can match: a text (or a whole
+ * serialized line, keys included) containing none of them needs no redaction.
+ */
+const TRIGGERS = [
+  'bearer',
+  'basic',
+  'token',
+  '://',
+  'key',
+  'pass',
+  'pwd',
+  'secret',
+  'sv_',
+  'auth',
+  'csrf',
+  'cookie',
+  'credential',
+  'signature',
+  'dsn',
+];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A `<uuid>.` somewhere (a session token's public half): checked only before each dot, not at every position. */
+function hasUuidDot(s: string): boolean {
+  for (let i = s.indexOf('.', 36); i !== -1; i = s.indexOf('.', i + 1)) {
+    if (UUID.test(s.slice(i - 36, i))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Cheap test for "could contain a credential" before the patterns run: most logged strings (routes, request ids,
+ * messages) contain none of the trigger words, and a few `includes` are far cheaper than the pattern set (the access
+ * log line must stay in the low microseconds).
+ */
+export function mayContainSecret(s: string): boolean {
+  const lower = s.toLowerCase();
+  for (const t of TRIGGERS) {
+    if (lower.includes(t)) {
+      return true;
+    }
+  }
+  return s.length >= 50 && hasUuidDot(s);
+}
+
 /** Redacts secret-looking substrings of one string. */
 export function redactString(s: string): string {
+  if (s.length < 8 || !mayContainSecret(s)) {
+    return s;
+  }
   let out = s;
   for (const [re, replacement] of STRING_PATTERNS) {
     out = out.replace(re, replacement);
@@ -47,9 +98,18 @@ export function redactString(s: string): string {
   return out;
 }
 
-/** True when a field of this name must never be logged verbatim. */
+const KEY_VERDICTS = new Map<string, boolean>();
+
+/** True when a field of this name must never be logged verbatim (memoized: log field names repeat). */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  let verdict = KEY_VERDICTS.get(key);
+  if (verdict === undefined) {
+    verdict = SECRET_KEY.test(key);
+    if (KEY_VERDICTS.size < 10_000) {
+      KEY_VERDICTS.set(key, verdict);
+    }
+  }
+  return verdict;
 }
 
 const MAX_DEPTH = 8;
@@ -83,10 +143,13 @@ export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = n
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (isSecretKey(k) && v !== null && v !== undefined && typeof v !== 'number' && typeof v !== 'boolean') {
+    const t = typeof v;
+    if (v === null || v === undefined || t === 'number' || t === 'boolean') {
+      out[k] = v;
+    } else if (isSecretKey(k)) {
       out[k] = REDACTED;
     } else {
-      out[k] = redactValue(v, depth + 1, seen);
+      out[k] = t === 'string' ? redactString(v as string) : redactValue(v, depth + 1, seen);
     }
   }
   return out;

@@ -8,7 +8,7 @@
  * fields, credential patterns and the configured secret values never leave this function. Callers cannot opt out.
  */
 import type { LogLevel } from '@/env';
-import { redactString, redactValue, scrubKnownSecrets } from '@/observability/redact';
+import { mayContainSecret, redactString, redactValue, scrubKnownSecrets } from '@/observability/redact';
 
 export type LogFields = Record<string, unknown>;
 
@@ -28,6 +28,16 @@ export function errorFields(err: unknown): LogFields {
     return { err_name: err.name, err_message: err.message, err_stack: err.stack };
   }
   return { err_message: String(err) };
+}
+
+/** True when every value is a primitive (no nested object, array or Error to walk). */
+function isFlat(fields: LogFields): boolean {
+  for (const v of Object.values(fields)) {
+    if (v !== null && typeof v === 'object') {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -56,13 +66,30 @@ export function createJsonLogger(opts: {
       return;
     }
     const time = new Date(now()).toISOString();
-    const text = redactString(String(msg));
-    let serialized: string;
+    const all = { ...opts.base, ...fields };
+    let serialized: string | undefined;
     try {
-      const safe = redactValue({ ...opts.base, ...fields }) as LogFields;
-      serialized = JSON.stringify({ time, level, msg: text, ...safe });
+      // Fast path (the access log line): flat primitive fields whose serialized form has no trigger word anywhere
+      // cannot hold a credential pattern or a secret-named field, so the deep redaction walk is skipped.
+      const raw = isFlat(all) ? JSON.stringify({ time, level, msg: String(msg), ...all }) : undefined;
+      if (raw !== undefined && !mayContainSecret(raw)) {
+        serialized = raw;
+      }
     } catch {
-      serialized = JSON.stringify({ time, level, msg: text, note: 'fields not serializable' });
+      // Not serializable as is (a BigInt): the redaction walk converts it.
+    }
+    if (serialized === undefined) {
+      try {
+        const safe = redactValue(all) as LogFields;
+        serialized = JSON.stringify({ time, level, msg: redactString(String(msg)), ...safe });
+      } catch {
+        serialized = JSON.stringify({
+          time,
+          level,
+          msg: redactString(String(msg)),
+          note: 'fields not serializable',
+        });
+      }
     }
     try {
       opts.write(scrubKnownSecrets(serialized, secrets));

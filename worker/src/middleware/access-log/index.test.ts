@@ -105,7 +105,7 @@ describe('accessLog metrics and identity', () => {
     const [signedIn, anonymous] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(signedIn?.user_hash).toBe(await hashUserId('user-7'));
     expect(signedIn?.user_hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(signedIn?.auth_via).toBe('session');
+    expect(signedIn?.via).toBe('session');
     expect(lines[0]).not.toContain('user-7');
     expect(anonymous).not.toHaveProperty('user_hash');
   });

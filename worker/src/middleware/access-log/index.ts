@@ -1,7 +1,7 @@
 /**
  * @module middleware/access-log
  * Observes every request once, after the response is known: one structured log line (request id, method, route
- * template, status, latency, cache status, hashed user id) and the request metrics (`api_requests_total`,
+ * template, status, latency, cache status, hashed user id and how the user authenticated as `via`) and the request metrics (`api_requests_total`,
  * `api_request_duration_seconds`, `valuations_*` for the valuation endpoint, and `cache_hits_total` /
  * `cache_misses_total` from the `X-Cache` header of routes with a result cache).
  *
@@ -108,7 +108,7 @@ export function accessLog({
       duration_ms: Math.round(durationMs * 100) / 100,
       cache: cacheHeader ?? undefined,
       user_hash: auth === undefined ? undefined : await hashUserId(auth.userId),
-      auth_via: auth?.via,
+      via: auth?.via,
     };
     if (status >= 500) {
       logger.warn('request', fields);
