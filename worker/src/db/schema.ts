@@ -176,3 +176,4 @@ export type DataTableName = keyof typeof DATA_TABLES;
 export * from './schema-workspace';
 export * from './schema-auth';
 export * from './schema-snapshot';
+export * from './schema-reports';
