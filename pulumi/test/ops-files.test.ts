@@ -9,28 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPOSE_NGINX_PARAMS, renderNginxConf } from '../src/lib/nginx-conf';
 import { OPS_DIR, OPS_FILES, REPO_ROOT } from '../src/lib/paths';
-
-interface Instruction {
-  op: string;
-  args: string;
-}
-
-/** Dockerfile → instructions (continuation lines joined, comments dropped). */
-function dockerfile(text: string): Instruction[] {
-  return text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const [op = '', ...rest] = l.split(/\s+/);
-      return { op: op.toUpperCase(), args: rest.join(' ') };
-    });
-}
+import { type Instruction, parseDockerfile } from './dockerfile';
 
 describe('ops/Dockerfile', () => {
   const text = readFileSync(join(OPS_DIR, 'Dockerfile'), 'utf8');
-  const ins = dockerfile(text);
+  const ins = parseDockerfile(text);
   const args = Object.fromEntries(
     ins.filter((i) => i.op === 'ARG').map((i) => i.args.split('=') as [string, string]),
   );
