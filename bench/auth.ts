@@ -4,7 +4,9 @@
  * (b) `verifyPassword` of a stored PHC string (what every login pays);
  * (c) `POST /api/v1/auth/login` through the whole app in-process (`app.request`, no socket): validation, throttle
  *     checks in the memory store, the user lookup on PGlite, argon2id verification, the session insert, cookies.
- * Reports median / p95 / min in milliseconds of server time; `meets_target` compares the login median with 100 ms.
+ * Reports median / p95 / min wall time and the median CPU time (user + system of this process, which is what the
+ * work costs when other jobs share the cores); `meets_target` compares the login's median CPU time with 100 ms and
+ * `meets_target_wall` its median wall time.
  *
  * `runAuthBench()` is called by bench/run.ts; `tsx bench/auth.ts [--quick]` runs it alone.
  */
@@ -28,8 +30,11 @@ export interface AuthBenchRow {
   median_ms: number;
   p95_ms: number;
   min_ms: number;
+  /** Median CPU time (user + system) per run. */
+  cpu_median_ms: number;
   target_ms: number | null;
   meets_target: boolean | null;
+  meets_target_wall: boolean | null;
 }
 
 export interface AuthBenchReport {
@@ -39,29 +44,43 @@ export interface AuthBenchReport {
   rows: AuthBenchRow[];
 }
 
-function summarize(name: string, ms: number[], target: number | null): AuthBenchRow {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+interface Timings {
+  wall: number[];
+  cpu: number[];
+}
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+}
+
+function summarize(name: string, t: Timings, target: number | null): AuthBenchRow {
   const round = (x: number) => Math.round(x * 10) / 10;
-  const median = at(0.5);
+  const wall = quantile(t.wall, 0.5);
+  const cpu = quantile(t.cpu, 0.5);
   return {
     name,
-    samples: s.length,
-    median_ms: round(median),
-    p95_ms: round(at(0.95)),
-    min_ms: round(s[0] ?? Number.NaN),
+    samples: t.wall.length,
+    median_ms: round(wall),
+    p95_ms: round(quantile(t.wall, 0.95)),
+    min_ms: round(quantile(t.wall, 0)),
+    cpu_median_ms: round(cpu),
     target_ms: target,
-    meets_target: target === null ? null : median < target,
+    meets_target: target === null ? null : cpu < target,
+    meets_target_wall: target === null ? null : wall < target,
   };
 }
 
-async function time(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+async function time(n: number, fn: () => Promise<unknown>): Promise<Timings> {
   await fn(); // warm-up: wasm instantiation, JIT, first query plan
-  const out: number[] = [];
+  const out: Timings = { wall: [], cpu: [] };
   for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
-    out.push(performance.now() - t);
+    out.wall.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    out.cpu.push((used.user + used.system) / 1000);
   }
   return out;
 }
@@ -110,7 +129,7 @@ export async function runAuthBench(opts: { samples?: number } = {}): Promise<Aut
   return {
     node: process.version,
     cpu: `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`,
-    argon2: 'argon2-wasm-edge, argon2id m=19456 KiB t=2 p=1',
+    argon2: '@phi-ag/argon2 (SIMD), argon2id m=19456 KiB t=2 p=1',
     rows,
   };
 }
@@ -124,8 +143,10 @@ export function printAuthBench(report: AuthBenchReport): void {
       'median ms': r.median_ms,
       'p95 ms': r.p95_ms,
       'min ms': r.min_ms,
+      'CPU median ms': r.cpu_median_ms,
       'target ms': r.target_ms ?? '',
-      ok: r.meets_target === null ? '' : r.meets_target ? 'yes' : 'NO',
+      'ok (CPU)': r.meets_target === null ? '' : r.meets_target ? 'yes' : 'NO',
+      'ok (wall)': r.meets_target_wall === null ? '' : r.meets_target_wall ? 'yes' : 'NO',
     })),
   );
 }

@@ -1,6 +1,5 @@
-import { argon2id } from 'argon2-wasm-edge';
 import { describe, expect, it } from 'vitest';
-import { ARGON2_PARAMS, hashPassword, parsePhc, verifyPassword } from './password';
+import { ARGON2_PARAMS, argon2Input, hashPassword, parsePhc, verifyPassword } from './password';
 
 describe('argon2id password hashing', () => {
   it('produces a PHC string with the OWASP parameters that verifies only the same password', async () => {
@@ -17,22 +16,24 @@ describe('argon2id password hashing', () => {
     });
   });
 
-  it('is deterministic for a fixed salt (regression vector: a hash stored today must verify after upgrades)', async () => {
-    // Computed once with argon2-wasm-edge 1.0.23; stack-notes §7c found its output byte-identical to hash-wasm and
-    // @noble/hashes. A change here means stored hashes would stop verifying.
-    const encoded = await argon2id({
-      password: 'pässwörd-ünïcode',
-      salt: new Uint8Array(16).fill(7),
-      iterations: 2,
-      parallelism: 1,
-      memorySize: 19456,
-      hashLength: 32,
-      outputType: 'encoded',
-    });
-    expect(encoded).toBe(
-      '$argon2id$v=19$m=19456,t=2,p=1$BwcHBwcHBwcHBwcHBwcHBw$JeLShUssDc8lrQjr8o3DbOs2CF4tPwQmgv0eCNsy2Hs',
-    );
-    expect((await verifyPassword('pässwörd-ünïcode', encoded)).ok).toBe(true);
+  it('verifies a vector made by another implementation (hashes move between libraries and runtimes)', async () => {
+    // Computed with argon2-wasm-edge 1.0.23 (hash-wasm's build; stack-notes §7c: byte-identical to @noble/hashes)
+    // for password 'pässwörd-ünïcode' and a 16-byte salt of 0x07.
+    const foreign =
+      '$argon2id$v=19$m=19456,t=2,p=1$BwcHBwcHBwcHBwcHBwcHBw$JeLShUssDc8lrQjr8o3DbOs2CF4tPwQmgv0eCNsy2Hs';
+    expect(await verifyPassword('pässwörd-ünïcode', foreign)).toEqual({ ok: true, needsRehash: false });
+    expect((await verifyPassword('passwörd-ünïcode', foreign)).ok).toBe(false);
+    // The prefix a length bug would hash instead (16 UTF-16 units = the first 16 of 20 UTF-8 bytes) must not pass.
+    expect((await verifyPassword('pässwörd-ünïc', foreign)).ok).toBe(false);
+  });
+
+  it('hashes every UTF-8 byte of non-ASCII passwords (no truncation at the UTF-16 length)', async () => {
+    const phc = await hashPassword('黄河远上白云间一片孤城万仞山');
+    expect((await verifyPassword('黄河远上白云间一片孤城万仞山', phc)).ok).toBe(true);
+    expect((await verifyPassword('黄河远上白云间一片孤城万仞', phc)).ok).toBe(false);
+    expect((await verifyPassword('黄河远上白云间一片孤城万仞水', phc)).ok).toBe(false);
+    expect(argon2Input('abc')).toBe('abc');
+    expect(argon2Input('ä')).toBe('ä\0');
   });
 
   it('asks for a rehash when the stored parameters differ', async () => {
