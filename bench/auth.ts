@@ -1,6 +1,6 @@
 /**
  * Sign-in benchmark (issue 4 target: login, i.e. password hashing, under 100 ms):
- * (a) `hashPassword` — argon2id m = 19 MiB, t = 2, p = 1 through argon2-wasm-edge (registration, rehash);
+ * (a) `hashPassword` — argon2id m = 19 MiB, t = 2, p = 1 through @phi-ag/argon2 (registration, rehash);
  * (b) `verifyPassword` of a stored PHC string (what every login pays);
  * (c) `POST /api/v1/auth/login` through the whole app in-process (`app.request`, no socket): validation, throttle
  *     checks in the memory store, the user lookup on PGlite, argon2id verification, the session insert, cookies.

@@ -1,5 +1,5 @@
 /**
- * Auth inside workerd: argon2id through argon2-wasm-edge with precompiled .wasm modules (runtime wasm compilation
+ * Auth inside workerd: argon2id through @phi-ag/argon2 with a precompiled .wasm module (runtime wasm compilation
  * is forbidden on Workers). The fixture process hashed a password on Node and stored the user; logging in at the
  * edge verifies that hash. Sessions are rows in PostgreSQL (Neon bridge); rate limits and lockouts go to Redis
  * through the Upstash bridge.

@@ -1,12 +1,11 @@
 /**
  * @module edge/argon2-wasm
- * Password hashing on Workers: argon2-wasm-edge compiles its WebAssembly at run time by default, which Workers
- * forbid ("Wasm code generation disallowed by embedder"). Importing the two `.wasm` files makes wrangler upload
- * them as precompiled modules; handing them to `setWASMModules` lets the same argon2id code run as on Node, so
- * a hash written by the Node server verifies at the edge and vice versa. Imported for its side effect by index.ts.
+ * Password hashing on Workers: Workers forbid compiling WebAssembly from bytes at run time ("Wasm code generation
+ * disallowed by embedder"), so the argon2 module is imported statically — wrangler uploads the `.wasm` file as a
+ * precompiled module — and handed to the password service, which then runs the same argon2id code as on Node: a
+ * hash written by the Node server verifies at the edge and vice versa. Imported for its side effect by index.ts.
  */
-import { setWASMModules } from 'argon2-wasm-edge';
-import argon2WASM from 'argon2-wasm-edge/wasm/argon2.wasm';
-import blake2bWASM from 'argon2-wasm-edge/wasm/blake2b.wasm';
+import wasm from '@phi-ag/argon2/argon2.wasm';
+import { useArgon2Module } from '@/services/auth/password';
 
-setWASMModules({ argon2WASM, blake2bWASM });
+useArgon2Module(wasm);
