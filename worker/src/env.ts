@@ -98,7 +98,8 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   },
   {
     name: 'API_SECRET_KEY',
-    description: 'When set (≥16 characters), `/api/v1/*` requires `Authorization: Bearer <key>`',
+    description:
+      'Shared machine key (≥16 characters): `Authorization: Bearer <key>` acts with every scope but no user account; setting it makes AUTH_REQUIRED default to `true`',
     default: '—',
   },
   {
