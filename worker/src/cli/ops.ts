@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { type Env, EnvError } from '@/env';
 import { classifyError } from '@/errors/handlers';
 import { createJsonLogger } from '@/services/logger';
-import { BACKUP_USAGE, runBackup, runRestore } from './ops/backup';
+import { BACKUP_USAGE, runBackup, runRestore, runRestoreDrill } from './ops/backup';
 import { runCompareSources } from './ops/compare-sources';
 import { type OpsContext, OpsError, type OpsStack } from './ops/context';
 import { runDataQualityCheck } from './ops/data-quality-check';
@@ -30,6 +30,7 @@ Commands:
   compare-sources --ts C              TuShare vs database valuation side by side (G9 metrics)
   backup [--out DIR]                  pg_dump + manifest + config archive, 30-day retention
   restore <file>                      pg_restore/psql into the database, verified against the manifest
+  restore-drill <file.dump>           restore into a scratch database, verify, drop it (monthly drill)
   migrate [--seed-demo]               apply migrations (also \`stockval migrate\`; the Kubernetes Job runs it)
 
 ${BACKUP_USAGE}
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   'compare-sources': runCompareSources,
   backup: runBackup,
   restore: runRestore,
+  'restore-drill': runRestoreDrill,
   migrate: runMigrate,
 };
 

@@ -171,6 +171,19 @@ describe('backup → drop → restore drill', () => {
     }
   });
 
+  it('runs the restore drill in a scratch database and drops it afterwards', async () => {
+    const r = await ops(['restore-drill', dumpFile], urlFor(SOURCE));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('row counts and checksums match');
+    expect(r.out).toContain('restore drill passed');
+    const c = new pg.Client({ connectionString: urlFor('postgres') });
+    await c.connect();
+    const left = await c.query(`select datname from pg_database where datname like '${SOURCE}_drill_%'`);
+    await c.end();
+    expect(left.rows).toEqual([]);
+  });
+
   it('restores the guide’s plain gzip SQL dump through psql', async () => {
     const sqlGz = join(dir, 'db_plain.sql.gz');
     const plain = execFileSync('pg_dump', ['--no-owner', '--no-privileges', urlFor(SOURCE)], {

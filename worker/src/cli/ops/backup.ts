@@ -351,3 +351,53 @@ export async function runRestore(argv: string[], ctx: OpsContext): Promise<void>
     `verified ${Object.keys(manifest.tables).length} tables against ${basename(manifestFile)}: row counts and checksums match`,
   );
 }
+
+/**
+ * `stockval ops restore-drill <file.dump>`: the monthly drill from ops-security.md §4 without touching the live
+ * database — restores into a scratch database on the same server, verifies row counts and checksums against the
+ * backup's manifest, and drops the scratch database again (also on failure).
+ */
+export async function runRestoreDrill(argv: string[], ctx: OpsContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { 'database-url': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  if (file === undefined || positionals.length !== 1) {
+    throw new OpsError('Usage: stockval ops restore-drill <file.dump> [--database-url URL]', 2);
+  }
+  const path = resolve(file);
+  const manifestFile = path.replace(/\.(dump|sql|sql\.gz)$/, '.manifest.json');
+  if (!existsSync(path) || !existsSync(manifestFile)) {
+    throw new OpsError(`${basename(path)} or its manifest (${basename(manifestFile)}) does not exist`, 2);
+  }
+  const url = requireDatabaseUrl(ctx, values['database-url']);
+  const base = new URL(url);
+  const scratchName = `${decodeURIComponent(base.pathname.slice(1)) || 'db'}`
+    .replace(/[^a-z0-9_]/gi, '_')
+    .slice(0, 40)
+    .concat(`_drill_${utcStamp(ctx.now()).toLowerCase()}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${scratchName}`;
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  const adminQuery = async (sqlText: string) => {
+    const c = new pg.Client({ connectionString: maintenance.toString() });
+    await c.connect();
+    try {
+      await c.query(sqlText);
+    } finally {
+      await c.end();
+    }
+  };
+  const ident = `"${scratchName.replace(/"/g, '""')}"`;
+  await adminQuery(`create database ${ident}`);
+  try {
+    await runRestore([path, '--database-url', scratch.toString()], ctx);
+  } finally {
+    await adminQuery(`drop database if exists ${ident} with (force)`);
+  }
+  ctx.out(`restore drill passed: ${basename(path)} restored into scratch database ${scratchName} (dropped)`);
+}
