@@ -590,3 +590,45 @@ describe('no plaintext credential is stored or logged', () => {
     }
   });
 });
+
+describe('429 on every account and key route', () => {
+  const routes: Array<[string, string, unknown?]> = [
+    ['GET', '/api/v1/auth/me'],
+    ['POST', '/api/v1/auth/logout'],
+    ['POST', '/api/v1/auth/logout-all'],
+    [
+      'POST',
+      '/api/v1/auth/password',
+      { current_password: PASSWORD, new_password: 'harbour-quince-violet-77' },
+    ],
+    ['GET', '/api/v1/auth/sessions'],
+    ['DELETE', `/api/v1/auth/sessions/${crypto.randomUUID()}`],
+    ['GET', '/api/v1/keys'],
+    ['POST', '/api/v1/keys', { name: 'k', scopes: ['valuation:read'] }],
+    ['DELETE', `/api/v1/keys/${crypto.randomUUID()}`],
+  ];
+
+  it.each(routes)('%s %s: per-user budget (RATE_LIMIT_USER_PER_MINUTE)', async (method, path, body) => {
+    const limited = build({ RATE_LIMIT_USER_PER_MINUTE: '1', AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
+    const a = await signIn(limited);
+    expect((await call(limited, 'GET', '/api/v1/auth/me', { headers: a.bearer })).status).toBe(200);
+    const res = await call(limited, method, path, { body, headers: a.bearer });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it.each([['/api/v1/auth/register'], ['/api/v1/auth/login']])(
+    'POST %s: per-address budget (RATE_LIMIT_PER_MINUTE)',
+    async (path) => {
+      const limited = build({ RATE_LIMIT_PER_MINUTE: '1' });
+      const headers = { 'x-test-ip': '192.0.2.99' };
+      await call(limited, 'POST', path, { body: { email: 'x' }, headers });
+      const res = await call(limited, 'POST', path, {
+        body: { email: freshEmail(), password: PASSWORD },
+        headers,
+      });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    },
+  );
+});
