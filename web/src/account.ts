@@ -19,6 +19,7 @@ import {
   table,
   valuate,
 } from './main';
+import { requestToOverrides } from './request';
 
 type Row = Record<string, unknown>;
 
@@ -150,9 +151,14 @@ async function historyDrawer(): Promise<void> {
                 : (h.value_per_share as number | undefined);
             const open = el('button', { type: 'button', class: 'secondary' }, t('open'));
             open.addEventListener('click', () => {
-              dlg.close();
-              const options = ((inputs.options ?? {}) as Record<string, number | string | boolean>) ?? {};
-              void valuate(code, options);
+              // List items carry the summary only; the entry holds the request to re-run.
+              api<{ inputs?: Record<string, unknown> }>(`/api/v1/history/${encodeURIComponent(str(h.id))}`)
+                .then((entry) => {
+                  const { tsCode, overrides } = requestToOverrides(entry.inputs ?? inputs);
+                  dlg.close();
+                  return valuate(tsCode ?? code, overrides);
+                })
+                .catch((err) => fail(msg, err));
             });
             const del = el('button', { type: 'button', class: 'secondary' }, t('delete'));
             del.addEventListener('click', () => {
@@ -163,7 +169,11 @@ async function historyDrawer(): Promise<void> {
             return el(
               'li',
               {},
-              el('span', {}, `${code} · ${formatPrice(vps ?? null, getLang())} · ${date(h.created_at)}`),
+              el(
+                'span',
+                {},
+                `${code} · ${formatPrice(vps ?? null, getLang())} · ${str(h.valuation_date)} · ${date(h.created_at)}`,
+              ),
               open,
               del,
             );
@@ -292,12 +302,14 @@ async function accountScreen(): Promise<void> {
         create,
         secret,
         table(
-          [t('key_name'), 'prefix', t('created'), t('last_used'), ''],
+          [t('key_name'), 'prefix', 'scopes', t('created'), t('last_used'), t('expires'), ''],
           keys.map((k) => [
             str(k.name),
             str(k.prefix),
+            Array.isArray(k.scopes) ? k.scopes.join(', ') : '—',
             date(k.created_at),
             date(k.last_used_at),
+            date(k.expires_at),
             revoke(`/api/v1/keys/${encodeURIComponent(str(k.id))}`),
           ]),
         ),

@@ -43,6 +43,9 @@ import {
   toDisplay,
 } from './format';
 import { getLang, setLang, type TextKey, t } from './i18n';
+import { type Overrides, requestToOverrides } from './request';
+
+export type { Overrides };
 
 // ---------------------------------------------------------------------------------------------------------------
 // State
@@ -74,8 +77,6 @@ export interface ServerResponse {
     options: ValuationOptions;
   };
 }
-
-export type Overrides = Record<string, number | string | boolean>;
 
 export interface SensState extends SensSettings {
   metric: SensMetric;
@@ -1164,8 +1165,12 @@ export function renderAll(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Workspace: saved locally always, and to the account when logged in
 
+/**
+ * Saved workspace. `inputs` is a valuation request (`{ts_code, ...options}`), the same shape the server records
+ * when a signed-in user values a stock, so either writer's workspace restores the same way.
+ */
 export interface Workspace {
-  inputs: { ts_code: string; options: Overrides };
+  inputs: Record<string, unknown>;
   result_summary: Record<string, number | null>;
   ui_state: { sens: SensState; lang: Lang };
 }
@@ -1176,7 +1181,7 @@ export function currentWorkspace(): Workspace | null {
   }
   const r = state.comp?.result.ok ? state.comp.result.value : null;
   return {
-    inputs: { ts_code: state.tsCode, options: state.overrides },
+    inputs: { ts_code: state.tsCode, ...state.overrides },
     result_summary: {
       value_per_share: r?.value_per_share ?? null,
       latest_price: r?.latest_price ?? null,
@@ -1203,7 +1208,8 @@ export async function saveWorkspace(): Promise<void> {
   if (state.user !== null) {
     try {
       await api('/api/v1/workspace', { method: 'PUT', body: ws });
-      document.body.dataset.saved = String(Date.now());
+      // Tests (and curious users) can see what the account holds.
+      document.body.dataset.saved = JSON.stringify(ws.inputs);
     } catch {
       // Saved locally; the account copy is refreshed at the next change.
     }
@@ -1212,12 +1218,13 @@ export async function saveWorkspace(): Promise<void> {
 
 /** Restores a workspace (from the account or this browser). */
 export async function restoreWorkspace(ws: Partial<Workspace> | null): Promise<boolean> {
-  const code = ws?.inputs?.ts_code;
-  if (typeof code !== 'string' || code === '') {
+  const { tsCode: code, overrides } = requestToOverrides(ws?.inputs);
+  if (code === null) {
     return false;
   }
   $<HTMLInputElement>('q').value = code;
-  const ok = await valuate(code, ws?.inputs?.options ?? {}, ws?.ui_state?.sens);
+  const sens = ws?.ui_state?.sens;
+  const ok = await valuate(code, overrides, sens !== null && typeof sens === 'object' ? sens : undefined);
   if (ok) {
     showInfo(t('restored')(code));
     document.body.dataset.restored = code;
