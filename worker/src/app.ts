@@ -27,6 +27,8 @@ import { registerAuthRoutes } from '@/routes/auth';
 import { registerHealthRoutes } from '@/routes/health';
 import { registerKeyRoutes } from '@/routes/keys';
 import { registerMetricsRoutes } from '@/routes/metrics';
+import { registerReportRoutes } from '@/routes/reports';
+import { registerScreenerRoutes } from '@/routes/screener';
 import { registerSensitivityRoutes } from '@/routes/sensitivity';
 import { registerStockRoutes } from '@/routes/stocks';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
@@ -230,9 +232,11 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
   registerStockRoutes(app);
   registerValuationRoutes(app);
   registerSensitivityRoutes(app);
+  registerScreenerRoutes(app);
   registerWorkspaceRoutes(app);
   registerAuthRoutes(app, auth);
   registerKeyRoutes(app, auth);
+  registerReportRoutes(app, auth);
   registerMetricsRoutes(app, { metrics: services.metrics, token: deps.env.metricsToken });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

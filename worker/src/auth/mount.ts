@@ -26,7 +26,12 @@ import { authenticate, COOKIELESS_PATHS } from './authenticate';
 import { assertScope } from './middleware';
 
 /** Path prefixes of the valuation data endpoints that need `valuation:read` when AUTH_REQUIRED is on. */
-export const DATA_PATH_PREFIXES = ['/api/v1/valuation', '/api/v1/sensitivity', '/api/v1/stocks'];
+export const DATA_PATH_PREFIXES = [
+  '/api/v1/valuation',
+  '/api/v1/sensitivity',
+  '/api/v1/stocks',
+  '/api/v1/screener',
+];
 
 export interface MountAuthOptions {
   env: Env;

@@ -1,0 +1,175 @@
+/**
+ * @module services/revalue/revalue-market
+ * Market-wide revaluation for one date (issue 10): load every company in a few table scans, value each one
+ * (`value-snapshot.ts`), rank multiples within industries, then replace that trade date's rows of
+ * `valuation_snapshot` in one transaction (a failed run leaves the previous snapshot intact).
+ *
+ * Writes go in batches of {@link WRITE_BATCH} rows as one JSON parameter expanded by `json_populate_recordset`, the
+ * same approach as the data upsert: one statement per batch, no parameter-count limit, identical on PGlite,
+ * node-postgres and Neon.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import type { ValuationOptions } from '@/valuation';
+import { loadMarketData } from './market-data';
+import { addIndustryPercentiles, type SnapshotRow, valueForSnapshot } from './value-snapshot';
+
+const WRITE_BATCH = 1000;
+
+/** Columns written (computed_at keeps its default). Order is irrelevant: rows are matched by name. */
+const COLUMNS = [
+  'trade_date',
+  'ts_code',
+  'name',
+  'industry',
+  'market',
+  'exchange',
+  'list_status',
+  'model',
+  'price',
+  'value_per_share',
+  'upside',
+  'margin_of_safety',
+  'implied_growth',
+  'mc_p10',
+  'mc_p50',
+  'mc_p90',
+  'prob_value_above_price',
+  'tv_ev_ratio',
+  'wacc',
+  'pe',
+  'pe_ttm',
+  'pb',
+  'ps',
+  'total_mv',
+  'pe_pctl_own',
+  'pb_pctl_own',
+  'pe_pctl_industry',
+  'pb_pctl_industry',
+  'warning_codes',
+  'warning_count',
+  'reason_code',
+  'reason',
+  'extras_reason',
+  'dataset_version',
+] as const satisfies readonly (keyof SnapshotRow)[];
+
+export interface RevalueOptions {
+  db: Database;
+  /** As-of date YYYYMMDD. */
+  asOf: string;
+  /** Engine options (server defaults merged). */
+  options?: ValuationOptions;
+  datasetVersion?: string | null;
+  mcPaths?: number;
+  /** Subset of ts_codes (tests, partial runs); default the whole market. */
+  codes?: readonly string[];
+  /** Called after every `progressEvery` companies and once at the end. */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+  now?: () => number;
+}
+
+export interface RevalueSummary {
+  trade_date: string | null;
+  companies: number;
+  valued: number;
+  not_valued: number;
+  by_model: Record<string, number>;
+  /** Companies without a value, by reason code. */
+  by_reason: Record<string, number>;
+  /** Valued companies whose reverse DCF or Monte Carlo part is empty, by reason. */
+  extras_missing: Record<string, number>;
+  timings_ms: { load: number; value: number; write: number; total: number };
+}
+
+function count(into: Record<string, number>, key: string): void {
+  into[key] = (into[key] ?? 0) + 1;
+}
+
+/** Replaces the snapshot rows of `tradeDate` (only `codes` when given) inside one transaction. */
+export async function writeSnapshot(
+  db: Database,
+  tradeDate: string,
+  rows: readonly SnapshotRow[],
+  codes?: readonly string[],
+): Promise<void> {
+  const cols = sql.join(
+    COLUMNS.map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  await db.transaction(async (tx) => {
+    if (codes === undefined) {
+      await tx.execute(sql`delete from valuation_snapshot where trade_date = ${tradeDate}`);
+    } else {
+      await tx.execute(
+        sql`delete from valuation_snapshot where trade_date = ${tradeDate}
+          and ts_code in (select json_array_elements_text(${JSON.stringify(codes)}::json))`,
+      );
+    }
+    for (let i = 0; i < rows.length; i += WRITE_BATCH) {
+      const batch = JSON.stringify(rows.slice(i, i + WRITE_BATCH));
+      await tx.execute(
+        sql`insert into valuation_snapshot (${cols})
+          select ${cols} from json_populate_recordset(null::valuation_snapshot, ${batch}::json)`,
+      );
+    }
+  });
+}
+
+/**
+ * Values the market as of `asOf` and stores the snapshot.
+ * @returns counts by model and reason, and where the time went
+ */
+export async function revalueMarket(o: RevalueOptions): Promise<RevalueSummary> {
+  const now = o.now ?? (() => performance.now());
+  const t0 = now();
+  const market = await loadMarketData(o.db, o.asOf, o.codes);
+  const t1 = now();
+  const tradeDate = market.tradeDate ?? o.asOf;
+  const total = market.companies.length;
+  const every = o.progressEvery ?? 250;
+  const rows: SnapshotRow[] = new Array(total);
+  for (let i = 0; i < total; i++) {
+    rows[i] = valueForSnapshot(market.companies[i] as (typeof market.companies)[number], {
+      tradeDate,
+      options: o.options ?? {},
+      datasetVersion: o.datasetVersion ?? null,
+      ...(o.mcPaths !== undefined ? { mcPaths: o.mcPaths } : {}),
+    });
+    if (o.onProgress !== undefined && (i + 1) % every === 0) {
+      o.onProgress(i + 1, total);
+    }
+  }
+  o.onProgress?.(total, total);
+  addIndustryPercentiles(rows);
+  const t2 = now();
+  await writeSnapshot(o.db, tradeDate, rows, o.codes);
+  const t3 = now();
+  const summary: RevalueSummary = {
+    trade_date: market.tradeDate,
+    companies: total,
+    valued: 0,
+    not_valued: 0,
+    by_model: {},
+    by_reason: {},
+    extras_missing: {},
+    timings_ms: { load: t1 - t0, value: t2 - t1, write: t3 - t2, total: t3 - t0 },
+  };
+  for (const r of rows) {
+    count(summary.by_model, r.model);
+    if (r.value_per_share === null) {
+      summary.not_valued++;
+      count(
+        summary.by_reason,
+        r.reason_code ?? (r.model === 'not_applicable' ? 'MODEL_NOT_APPLICABLE' : 'SHARES_MISSING'),
+      );
+    } else {
+      summary.valued++;
+      if (r.extras_reason !== null) {
+        count(summary.extras_missing, r.extras_reason);
+      }
+    }
+  }
+  return summary;
+}
