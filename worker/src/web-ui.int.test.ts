@@ -107,6 +107,31 @@ async function serverVps(body: Record<string, unknown>): Promise<number> {
   return json.valuation_results.value_per_share;
 }
 
+const PASSWORD = 'correct horse battery staple';
+
+/** False when the server answers "No route" (a feature whose API has not landed yet). */
+async function routed(path: string, body: unknown, method = 'POST'): Promise<boolean> {
+  const res = await fetch(`${server?.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return !(res.status === 404 && (json?.error?.message ?? '').startsWith('No route'));
+}
+
+/** Registers through the login dialog (which logs in right after). */
+async function registerInUi(p: Page, email: string): Promise<void> {
+  await p.goto(server?.url ?? '');
+  await p.waitForSelector('#login-btn:not([disabled])');
+  await p.click('#login-btn');
+  await p.fill('#login-email', email);
+  await p.fill('#login-password', PASSWORD);
+  await p.click('#do-register');
+  await p.waitForSelector('#user-email');
+  expect(await p.textContent('#user-email')).toBe(email);
+}
+
 const vpsOf = async (p: Page) => Number(await p.getAttribute('#card-vps', 'data-vps'));
 const heatText = async (p: Page) => (await p.textContent('#heat-table tbody')) ?? '';
 
@@ -282,37 +307,36 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(await p.isHidden('#result')).toBe(true);
   });
 
-  it('registers, logs in, and finds the workspace restored in a fresh browser', async (ctx) => {
-    // Skipped until the accounts and workspace APIs (issue 4) are both routed on this server.
-    const post = (path: string, body: unknown, token?: string, method = 'POST') =>
-      fetch(`${server?.url}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-    const probe = { email: `probe-${Date.now()}@example.com`, password: 'probe password long enough 1' };
-    const reg = await post('/api/v1/auth/register', probe);
-    const login =
-      reg.status === 201
-        ? ((await (await post('/api/v1/auth/login', probe)).json()) as { token?: string })
-        : {};
-    const put = login.token ? await post('/api/v1/workspace', { ui_state: {} }, login.token, 'PUT') : null;
-    if (put === null || put.status === 404) {
-      ctx.skip();
+  it('registers and logs in through the UI; lists sessions, creates and revokes an API key', async (ctx) => {
+    if (!(await routed('/api/v1/auth/register', { email: 'x', password: 'y' }))) {
+      ctx.skip(); // the accounts API (issue 4) is not routed on this server yet
     }
-    const email = `ui-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
     const p = await openPage();
-    await p.goto(server?.url ?? '');
-    await p.waitForSelector('#login-btn:not([disabled])');
-    await p.click('#login-btn');
-    await p.fill('#login-email', email);
-    await p.fill('#login-password', password);
-    await p.click('#do-register');
-    await p.waitForSelector('#user-email');
+    await registerInUi(p, `ui-keys-${Date.now()}@example.com`);
+    await p.click('#account-btn');
+    await p.waitForSelector('#dialog[open] #create-key');
+    expect(await p.textContent('#dialog')).toContain('当前');
+    await p.fill('#key-name', 'ui test key');
+    await p.click('#create-key');
+    await p.waitForFunction(() => (document.querySelector('#key-secret')?.textContent ?? '').includes('sv_'));
+    expect(await p.textContent('#dialog table:last-of-type')).toContain('ui test key');
+    await p.click('#dialog table:last-of-type button');
+    await p.waitForFunction(
+      () => !(document.querySelector('#dialog')?.textContent ?? '').includes('ui test key'),
+    );
+    await p.click('#dialog-close');
+    await p.click('#logout-btn');
+    await p.waitForSelector('#login-btn');
+    expect(errors).toEqual([]);
+  });
+
+  it('restores the workspace after login in a fresh browser and after a reload', async (ctx) => {
+    if (!(await routed('/api/v1/workspace', { ui_state: {} }, 'PUT'))) {
+      ctx.skip(); // the workspace API (issue 4 item 7) is not routed on this server yet
+    }
+    const email = `ui-ws-${Date.now()}@example.com`;
+    const p = await openPage();
+    await registerInUi(p, email);
     await p.fill('#q', '600519.SH');
     await p.press('#q', 'Escape');
     await p.click('#search-form button[type=submit]');
@@ -320,7 +344,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.fill('#f-discount_rate', '8.5');
     await p.press('#f-discount_rate', 'Enter');
     await p.waitForFunction(() => document.querySelector('#card-wacc')?.textContent?.includes('8.50%'));
-    await p.waitForFunction(() => document.body.dataset.saved !== undefined);
+    await p.waitForFunction(() => (document.body.dataset.saved ?? '').includes('"discount_rate":0.085'));
     const vps = await vpsOf(p);
     await context?.close();
 
@@ -331,13 +355,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(await q.isHidden('#result')).toBe(true);
     await q.click('#login-btn');
     await q.fill('#login-email', email);
-    await q.fill('#login-password', password);
+    await q.fill('#login-password', PASSWORD);
     await q.click('#do-login');
     await q.waitForSelector('body[data-restored="600519.SH"]');
     expect(await q.inputValue('#f-discount_rate')).toBe('8.5');
     expect(await vpsOf(q)).toBe(vps);
 
-    // and a reload keeps the session and the workspace
+    // a reload keeps the session and the workspace
     await q.reload();
     await q.waitForSelector('body[data-restored="600519.SH"]');
     expect(await vpsOf(q)).toBe(vps);
