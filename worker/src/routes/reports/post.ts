@@ -1,0 +1,167 @@
+/**
+ * @module routes/reports/post
+ * `POST /api/v1/reports`: a valuation report, streamed over Server-Sent Events. Everything that can fail with a
+ * status (bad body, auth, quota, valuation errors, the model refusing the request or not answering before the first
+ * token) fails before the stream starts, as an ordinary JSON error; after that, events are:
+ * `meta` (what is being written), `delta` ({text}, repeated), `verification` (the number check), `done` (the stored
+ * report), or `error` ({error: {code, message, request_id}}) when the model fails mid-way (nothing is stored then).
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { ApiError } from '@/errors/api-error';
+import { classifyError, zodIssues } from '@/errors/handlers';
+import { notFoundResponse, openApiErrorResponses, unprocessableResponse } from '@/errors/openapi-responses';
+import type { ChatStream } from '@/llm/client';
+import type { AppEnv, AppOpenApi } from '@/routes/types';
+import { finishReport, type PreparedReport, prepareReport } from '@/services/reports/prepare-report';
+import { reportDeps } from '@/services/reports/report-deps';
+import { toReportView } from '@/services/reports/report-view';
+import { toReportApiError } from './llm-errors';
+import { reportOwner } from './owner';
+import { CLIENT_LLM_FIELDS, parseReportBody, ReportRequestSchema, ReportSchema } from './schema';
+
+export const route = createRoute({
+  method: 'post',
+  path: '/api/v1/reports',
+  tags: ['reports'],
+  summary: 'Write a valuation report (SSE stream)',
+  description:
+    'Values the stock like POST /api/v1/valuation, then writes a six-section report (overview, DCF deep dive, margin of safety, PE/PB cross-check, risks and data warnings, conclusion with disclaimer) with the configured model, or without one (labelled) when no key is configured. Every number in the report is checked against the computed values; unverifiable ones are listed in `verification.flagged` with their positions. Needs `reports:write` when signed in; counts against REPORTS_DAILY_QUOTA unless the same valuation was reported before.',
+  request: { body: { required: true, content: { 'application/json': { schema: ReportRequestSchema } } } },
+  responses: {
+    200: {
+      description: 'text/event-stream (stream: true) or the stored report as JSON (stream: false)',
+      content: {
+        'text/event-stream': { schema: { type: 'string' } },
+        'application/json': { schema: ReportSchema },
+      },
+    },
+    ...notFoundResponse,
+    ...unprocessableResponse,
+    ...openApiErrorResponses,
+  },
+});
+
+/** Splits a finished text into a few deltas (cached and no-LLM reports stream like generated ones). */
+function paragraphs(text: string): string[] {
+  return text.split(/(?<=\n\n)/);
+}
+
+async function streamReport(
+  c: Context<AppEnv>,
+  prepared: PreparedReport,
+  upstream: ChatStream | undefined,
+  abort: AbortController,
+): Promise<Response> {
+  const ctx = c.get('services');
+  c.header('X-Accel-Buffering', 'no');
+  return streamSSE(c, async (sse) => {
+    sse.onAbort(() => abort.abort());
+    const send = (event: string, data: unknown) => sse.writeSSE({ event, data: JSON.stringify(data) });
+    await send('meta', {
+      ts_code: prepared.tsCode,
+      valuation_date: prepared.valuationDate,
+      valuation_hash: prepared.valuationHash,
+      language: prepared.language,
+      generated_by: prepared.generator === 'template' ? 'template' : 'llm',
+      cached: prepared.kind === 'cached',
+    });
+    try {
+      let stored = prepared.kind === 'cached' ? prepared.report : undefined;
+      if (prepared.kind === 'cached' || prepared.kind === 'template') {
+        for (const text of paragraphs(
+          prepared.kind === 'cached' ? prepared.report.content : prepared.content,
+        )) {
+          await send('delta', { text });
+        }
+      }
+      if (prepared.kind === 'template') {
+        stored = await finishReport({ ctx, prepared, content: prepared.content, usage: undefined });
+      }
+      if (prepared.kind === 'llm' && upstream !== undefined) {
+        for await (const text of upstream.deltas) {
+          await send('delta', { text });
+        }
+        const final = upstream.final();
+        stored = await finishReport({ ctx, prepared, content: final.content, usage: final.usage });
+      }
+      if (stored !== undefined) {
+        const view = toReportView(stored, prepared.kind === 'cached');
+        await send('verification', view.verification);
+        await send('done', view);
+      }
+    } catch (err) {
+      const out = classifyError(toReportApiError(err));
+      if (out.status >= 500) {
+        ctx.logger.warn('report stream failed', { code: out.code, request_id: c.get('requestId') });
+      }
+      await send('error', {
+        error: { code: out.code, message: out.message, details: out.details, request_id: c.get('requestId') },
+      });
+    }
+  });
+}
+
+export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<AppEnv>) => string): void {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const refused = CLIENT_LLM_FIELDS.filter((k) => k in body);
+    if (refused.length > 0) {
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `${refused[0]}: the model and its endpoint are server configuration`,
+        {
+          details: refused.map((path) => ({
+            path,
+            message: 'not accepted: set by the server configuration',
+          })),
+        },
+      );
+    }
+    const parsed = parseReportBody(body);
+    if (!parsed.valuation.success) {
+      const issues = zodIssues(parsed.valuation.error);
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `Invalid body: ${issues[0]?.path ?? ''}: ${issues[0]?.message ?? ''}`,
+        {
+          details: issues,
+        },
+      );
+    }
+    const ctx = c.get('services');
+    const ownerId = await reportOwner(c, clientAddress, 'reports:write');
+    const abort = new AbortController();
+    c.req.raw.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    try {
+      const prepared = await prepareReport({
+        ctx,
+        input: { ownerId, valuation: parsed.valuation.data, language: parsed.language },
+      });
+      const client = reportDeps(ctx).client;
+      if (!parsed.stream) {
+        if (prepared.kind === 'cached') {
+          return c.json(toReportView(prepared.report, true), 200);
+        }
+        const written =
+          prepared.kind === 'template'
+            ? { content: prepared.content, usage: undefined }
+            : await (client as NonNullable<typeof client>).complete({
+                messages: prepared.messages,
+                signal: abort.signal,
+              });
+        const stored = await finishReport({ ctx, prepared, content: written.content, usage: written.usage });
+        return c.json(toReportView(stored, false), 200);
+      }
+      // Open the model stream before answering: failures up to the first token still get a status code.
+      const upstream =
+        prepared.kind === 'llm' && client !== undefined
+          ? await client.stream({ messages: prepared.messages, signal: abort.signal })
+          : undefined;
+      return (await streamReport(c, prepared, upstream, abort)) as never;
+    } catch (err) {
+      throw toReportApiError(err);
+    }
+  });
+}
