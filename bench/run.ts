@@ -1,5 +1,6 @@
 /**
  * `npm run bench`: engine micro benchmarks (bench/engine.ts), the valuation cache's server time (bench/cache.ts),
+ * the market-wide revaluation and screener (bench/revalue.ts; `--pglite` adds the embedded database),
  * sign-in (bench/auth.ts: argon2id hash/verify and the login route, target < 100 ms), then
  * the HTTP benchmark (bench/http.ts, optional:
  * it must export `runHttpBench(): Promise<unknown>`). Prints a table per part and writes
@@ -71,6 +72,10 @@ async function main(): Promise<void> {
   if (!args.has('--engine-only') && !args.has('--http-only')) {
     const { runCacheBench } = await import('./cache');
     write('cache', await runCacheBench({ quick }));
+  }
+  if (!args.has('--http-only') && !args.has('--engine-only')) {
+    const { runRevalueBench } = await import('./revalue');
+    write('revalue', await runRevalueBench({ quick, pglite: args.has('--pglite') }));
   }
   if (!args.has('--http-only') && !args.has('--engine-only')) {
     const auth = await runAuthBench({ samples: quick ? 10 : 30 });
