@@ -52,9 +52,17 @@ export function argon2Input(password: string): string {
   return bytes === password.length ? password : password + '\0'.repeat(bytes - password.length);
 }
 
+/**
+ * Node loader of the package (reads its .wasm with node:fs). Kept as a variable so bundlers do not follow it: the
+ * Worker gets its module through {@link useArgon2Module} and must not carry node:fs/node:path (index.test.ts).
+ */
+const NODE_LOADER = '@phi-ag/argon2/node';
+
 /** The argon2 instance; on Node the package loads its own .wasm on first use (~5 ms). */
 function argon2(): Promise<Argon2> {
-  engine ??= import('@phi-ag/argon2/node').then(({ default: initialize }) => initialize());
+  engine ??= (import(/* @vite-ignore */ NODE_LOADER) as Promise<typeof import('@phi-ag/argon2/node')>).then(
+    ({ default: initialize }) => initialize(),
+  );
   return engine;
 }
 const HASH_BYTES = 32;
