@@ -58,7 +58,8 @@ export interface StockVersionReader {
 }
 
 /**
- * Memoized {@link readStockDataVersion}: one query per stock and {@link VERSION_MEMO_MS}.
+ * Memoized {@link readStockDataVersion}: one query per stock and {@link VERSION_MEMO_MS}. When the query fails, the
+ * last known version is kept (so cache hits survive a database outage); without one the error propagates.
  * @param read - the uncached reader (injectable for tests).
  */
 export function createStockVersionReader(
@@ -72,7 +73,18 @@ export function createStockVersionReader(
     if (hit !== undefined && now - hit.at < VERSION_MEMO_MS) {
       return hit.value;
     }
-    const value = await read(tsCode);
+    let value: string;
+    try {
+      value = await read(tsCode);
+    } catch (err) {
+      if (hit === undefined) {
+        throw err;
+      }
+      // Database unreachable: keep using the last known version (cached results stay servable, ops §3.2) and
+      // retry after another VERSION_MEMO_MS instead of waiting for a connection timeout on every request.
+      memo.set(tsCode, { at: now, value: hit.value });
+      return hit.value;
+    }
     memo.set(tsCode, { at: now, value });
     if (memo.size > MAX_MEMO) {
       const oldest = memo.keys().next();

@@ -11,6 +11,7 @@ import { createPostgresSource } from '@/data/postgres-source';
 import { runSync } from '@/data/sync';
 import { createTushareClient } from '@/data/tushare-client';
 import type { StockDataSource } from '@/data/types';
+import { createDatabase, type Database } from '@/db/client';
 import { loadEnv } from '@/env';
 import { createRedisCache } from '@/lib/cache/redis';
 import type { Cache } from '@/lib/cache/types';
@@ -57,7 +58,9 @@ afterAll(async () => {
 });
 
 /** An app ("replica") over the test database; counts data-source reads. */
-function replica(opts: { cache?: Cache; keyPrefix?: string; env?: Record<string, string> } = {}) {
+function replica(
+  opts: { cache?: Cache; keyPrefix?: string; env?: Record<string, string>; appDb?: Database } = {},
+) {
   const db = tdb.handle.db;
   const source = createPostgresSource(db);
   let reads = 0;
@@ -79,7 +82,7 @@ function replica(opts: { cache?: Cache; keyPrefix?: string; env?: Record<string,
     logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l), now: clock.now }),
     version: '0.0.0-int',
     datasetVersion: () => databaseDatasetVersion(db),
-    db,
+    db: opts.appDb ?? db,
   };
   const app = createApp(deps);
   const post = (body: unknown, path = '/api/v1/valuation') =>
@@ -214,5 +217,19 @@ describe('valuation cache (PostgreSQL + Redis)', () => {
     expect(second.headers.get('x-cache')).toBe('HIT'); // from the PostgreSQL tier
     expect(performance.now() - t0).toBeLessThan(150); // Redis is skipped after the failure, no timeout per request
     expect(logs.some((l) => l.includes('cache read failed'))).toBe(true);
+  });
+
+  it('application database unreachable (versions, persistent tier): computed uncached, 200', async () => {
+    const dead = await createDatabase({
+      kind: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 300,
+    });
+    const r = replica({ keyPrefix: `${prefix}deaddb:`, appDb: dead.db });
+    const res = await r.post({ ts_code: '600036.SH', valuation_date: '2026-03-13' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-cache')).toBe('BYPASS');
+    expect(logs.some((l) => l.includes('cache key unavailable'))).toBe(true);
+    await dead.close();
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { ServiceContext } from '@/services/context';
 import { todayInChina } from '@/services/dates';
+import { errorFields } from '@/services/logger';
 import type { CacheOutcome } from '@/services/valuation-cache/valuation-cache';
 import { resultCacheKey } from './cache-key';
 import { engineOptions } from './load-subject';
@@ -36,7 +37,14 @@ export async function cachedBody(
   if (!vc.enabled) {
     return { body: await compute(), cache: 'BYPASS' };
   }
-  const key = await resultKey(ctx, kind, input);
+  let key: string;
+  try {
+    key = await resultKey(ctx, kind, input);
+  } catch (err) {
+    // The stock's data version is unknown (database unreachable, never read before): compute without the cache.
+    ctx.logger.warn('cache key unavailable; computing uncached', errorFields(err));
+    return { body: await compute(), cache: 'BYPASS' };
+  }
   const out = await vc.getOrCompute(key, { kind, tsCode: input.ts_code ?? null }, compute);
   return { body: out.body, cache: out.outcome };
 }
