@@ -44,6 +44,7 @@ const date = (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').slice(
 /** Opens (or reuses) the dialog and fills it. */
 function dialog(title: string): { dlg: HTMLDialogElement; body: HTMLElement; msg: HTMLElement } {
   const dlg = $<HTMLDialogElement>('dialog');
+  dlg.className = '';
   const close = el('button', { type: 'button', class: 'secondary close', id: 'dialog-close' }, t('close'));
   close.addEventListener('click', () => dlg.close());
   const body = el('div', { class: 'dialog-body' });
@@ -230,10 +231,13 @@ async function watchlist(): Promise<void> {
             .then(render)
             .catch((err) => fail(msg, err));
         });
+        const last = (w.last_valuation ?? null) as Row | null;
+        const lastMos = typeof last?.margin_of_safety === 'number' ? last.margin_of_safety : null;
         return [
           code,
           str(w.name),
           formatPct(typeof w.target_margin_of_safety === 'number' ? w.target_margin_of_safety : null, 0),
+          `${formatPct(lastMos, 1)}${w.target_reached === true ? ` ✓ ${t('target_reached')}` : ''}`,
           el('span', {}, open, del),
         ];
       });
@@ -241,7 +245,7 @@ async function watchlist(): Promise<void> {
         add,
         rows.length === 0
           ? el('p', {}, t('watch_empty'))
-          : table(['ts_code', '', t('watch_target'), ''], rows),
+          : table(['ts_code', t('key_name'), t('watch_target'), t('last_mos'), ''], rows),
       );
     } catch (err) {
       fail(msg, err);
