@@ -8,7 +8,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { ApiError } from '@/errors/api-error';
 import { classifyError, zodIssues } from '@/errors/handlers';
 import { notFoundResponse, openApiErrorResponses, unprocessableResponse } from '@/errors/openapi-responses';
@@ -54,53 +54,67 @@ async function streamReport(
   upstream: ChatStream | undefined,
   abort: AbortController,
 ): Promise<Response> {
-  const ctx = c.get('services');
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (sse) => {
     sse.onAbort(() => abort.abort());
-    const send = (event: string, data: unknown) => sse.writeSSE({ event, data: JSON.stringify(data) });
-    await send('meta', {
-      ts_code: prepared.tsCode,
-      valuation_date: prepared.valuationDate,
-      valuation_hash: prepared.valuationHash,
-      language: prepared.language,
-      generated_by: prepared.generator === 'template' ? 'template' : 'llm',
-      cached: prepared.kind === 'cached',
-    });
     try {
-      let stored = prepared.kind === 'cached' ? prepared.report : undefined;
-      if (prepared.kind === 'cached' || prepared.kind === 'template') {
-        for (const text of paragraphs(
-          prepared.kind === 'cached' ? prepared.report.content : prepared.content,
-        )) {
-          await send('delta', { text });
-        }
-      }
-      if (prepared.kind === 'template') {
-        stored = await finishReport({ ctx, prepared, content: prepared.content, usage: undefined });
-      }
-      if (prepared.kind === 'llm' && upstream !== undefined) {
-        for await (const text of upstream.deltas) {
-          await send('delta', { text });
-        }
-        const final = upstream.final();
-        stored = await finishReport({ ctx, prepared, content: final.content, usage: final.usage });
-      }
-      if (stored !== undefined) {
-        const view = toReportView(stored, prepared.kind === 'cached');
-        await send('verification', view.verification);
-        await send('done', view);
-      }
-    } catch (err) {
-      const out = classifyError(toReportApiError(err));
-      if (out.status >= 500) {
-        ctx.logger.warn('report stream failed', { code: out.code, request_id: c.get('requestId') });
-      }
-      await send('error', {
-        error: { code: out.code, message: out.message, details: out.details, request_id: c.get('requestId') },
-      });
+      await writeEvents(c, sse, prepared, upstream);
+    } finally {
+      prepared.release();
     }
   });
+}
+
+/** The events of one report (see module doc); a failure mid-way becomes an `error` event. */
+async function writeEvents(
+  c: Context<AppEnv>,
+  sse: SSEStreamingApi,
+  prepared: PreparedReport,
+  upstream: ChatStream | undefined,
+): Promise<void> {
+  const ctx = c.get('services');
+  const send = (event: string, data: unknown) => sse.writeSSE({ event, data: JSON.stringify(data) });
+  await send('meta', {
+    ts_code: prepared.tsCode,
+    valuation_date: prepared.valuationDate,
+    valuation_hash: prepared.valuationHash,
+    language: prepared.language,
+    generated_by: prepared.generator === 'template' ? 'template' : 'llm',
+    cached: prepared.kind === 'cached',
+  });
+  try {
+    let stored = prepared.kind === 'cached' ? prepared.report : undefined;
+    if (prepared.kind === 'cached' || prepared.kind === 'template') {
+      const text = prepared.kind === 'cached' ? prepared.report.content : prepared.content;
+      for (const part of paragraphs(text)) {
+        await send('delta', { text: part });
+      }
+    }
+    if (prepared.kind === 'template') {
+      stored = await finishReport({ ctx, prepared, content: prepared.content, usage: undefined });
+    }
+    if (prepared.kind === 'llm' && upstream !== undefined) {
+      for await (const text of upstream.deltas) {
+        await send('delta', { text });
+      }
+      const final = upstream.final();
+      stored = await finishReport({ ctx, prepared, content: final.content, usage: final.usage });
+    }
+    if (stored !== undefined) {
+      const view = toReportView(stored, prepared.kind === 'cached');
+      await send('verification', view.verification);
+      await send('done', view);
+    }
+  } catch (err) {
+    const out = classifyError(toReportApiError(err));
+    if (out.status >= 500) {
+      ctx.logger.warn('report stream failed', { code: out.code, request_id: c.get('requestId') });
+    }
+    const requestId = c.get('requestId');
+    await send('error', {
+      error: { code: out.code, message: out.message, details: out.details, request_id: requestId },
+    });
+  }
 }
 
 export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<AppEnv>) => string): void {
@@ -134,8 +148,10 @@ export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<A
     const ownerId = await reportOwner(c, clientAddress, 'reports:write');
     const abort = new AbortController();
     c.req.raw.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    let prepared: PreparedReport | undefined;
+    let handedOver = false;
     try {
-      const prepared = await prepareReport({
+      prepared = await prepareReport({
         ctx,
         input: { ownerId, valuation: parsed.valuation.data, language: parsed.language },
       });
@@ -159,9 +175,14 @@ export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<A
         prepared.kind === 'llm' && client !== undefined
           ? await client.stream({ messages: prepared.messages, signal: abort.signal })
           : undefined;
+      handedOver = true;
       return (await streamReport(c, prepared, upstream, abort)) as never;
     } catch (err) {
       throw toReportApiError(err);
+    } finally {
+      if (!handedOver) {
+        prepared?.release();
+      }
     }
   });
 }

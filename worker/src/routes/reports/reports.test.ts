@@ -167,6 +167,19 @@ describe('POST /api/v1/reports without an API key (no LLM)', () => {
   });
 });
 
+describe('quota under concurrency', () => {
+  it('parallel requests cannot overrun the quota (in-flight generations count)', async () => {
+    const app = appWith({ REPORTS_DAILY_QUOTA: '1' }, { clientKey: () => '10.0.0.4' });
+    const statuses = await Promise.all(
+      [5, 6, 7].map(
+        async (years) =>
+          (await post(app, { ts_code: '600519.SH', forecast_years: years, stream: false })).status,
+      ),
+    );
+    expect(statuses.sort()).toEqual([200, 429, 429]);
+  });
+});
+
 describe('POST /api/v1/reports with a model (fake OpenAI-compatible server)', () => {
   it('streams the model text; the invented number is flagged with its position', async () => {
     llmEvents.length = 0;

@@ -44,10 +44,35 @@ interface Base {
   generator: string;
 }
 
+interface Generated extends Base {
+  grounding: GroundingInput;
+  subject: ReportSubject;
+  /** Frees the quota reservation of this generation (idempotent; {@link finishReport} calls it too). */
+  release: () => void;
+}
+
 export type PreparedReport =
-  | (Base & { kind: 'cached'; report: StoredReport })
-  | (Base & { kind: 'template'; grounding: GroundingInput; subject: ReportSubject; content: string })
-  | (Base & { kind: 'llm'; grounding: GroundingInput; subject: ReportSubject; messages: ChatMessage[] });
+  | (Base & { kind: 'cached'; report: StoredReport; release: () => void })
+  | (Generated & { kind: 'template'; content: string })
+  | (Generated & { kind: 'llm'; messages: ChatMessage[] });
+
+/** Reserves one generation for `owner` in the in-process counter; the returned function frees it once. */
+function reserve(inflight: Map<string, number>, owner: string): () => void {
+  inflight.set(owner, (inflight.get(owner) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) {
+      return;
+    }
+    released = true;
+    const n = (inflight.get(owner) ?? 1) - 1;
+    if (n <= 0) {
+      inflight.delete(owner);
+    } else {
+      inflight.set(owner, n);
+    }
+  };
+}
 
 /** Start of the current China day and seconds until the next one. */
 export function chinaDay(nowMs: number): { start: Date; next: Date; secondsLeft: number } {
@@ -68,17 +93,9 @@ export async function prepareReport({
   ctx: ServiceContext;
   input: { ownerId: string; valuation: ValuationRequest; language: ReportLanguage };
 }): Promise<PreparedReport> {
-  const { store, client } = reportDeps(ctx);
+  const { store, client, inflight } = reportDeps(ctx);
   const valued = await valueStock({ ctx, input: input.valuation });
-  const body = JSON.parse(valued.body) as {
-    meta: { valuation_date: string };
-    stock_info: {
-      ts_code?: string | null;
-      industry?: string | null;
-      latest_pe_ttm?: number | null;
-      latest_pb_mrq?: number | null;
-    };
-  };
+  const body = JSON.parse(valued.body) as ValuationBody;
   const base: Base = {
     ownerId: input.ownerId,
     valuationHash: await resultKey(ctx, 'valuation', input.valuation),
@@ -89,15 +106,37 @@ export async function prepareReport({
   };
   const cached = await store.findCached(base.ownerId, base.valuationHash, base.language, base.generator);
   if (cached !== undefined) {
-    return { ...base, kind: 'cached', report: cached };
+    return { ...base, kind: 'cached', report: cached, release: () => {} };
   }
   const quota = ctx.env.reports.dailyQuota;
   if (quota > 0) {
     const day = chinaDay(ctx.clock.now());
-    if ((await store.countSince(base.ownerId, day.start)) >= quota) {
+    const used = (await store.countSince(base.ownerId, day.start)) + (inflight.get(base.ownerId) ?? 0);
+    if (used >= quota) {
       throw new ReportQuotaError(quota, day.secondsLeft, day.next.toISOString());
     }
   }
+  const release = reserve(inflight, base.ownerId);
+  try {
+    return await generate(ctx, base, body, client !== undefined, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+interface ValuationBody {
+  meta: { valuation_date: string };
+  stock_info: { industry?: string | null; latest_pe_ttm?: number | null; latest_pb_mrq?: number | null };
+}
+
+async function generate(
+  ctx: ServiceContext,
+  base: Base,
+  body: ValuationBody,
+  withModel: boolean,
+  release: () => void,
+): Promise<PreparedReport> {
   const relative = await loadRelativeValuation(ctx, {
     tsCode: base.tsCode,
     industry: body.stock_info.industry ?? null,
@@ -106,22 +145,12 @@ export async function prepareReport({
     pb: body.stock_info.latest_pb_mrq ?? null,
   });
   const { grounding, subject } = buildGrounding(body, relative);
-  if (client === undefined) {
-    return {
-      ...base,
-      kind: 'template',
-      grounding,
-      subject,
-      content: writeNarrative(subject, grounding, input.language),
-    };
+  if (!withModel) {
+    const content = writeNarrative(subject, grounding, base.language);
+    return { ...base, kind: 'template', grounding, subject, release, content };
   }
-  return {
-    ...base,
-    kind: 'llm',
-    grounding,
-    subject,
-    messages: buildReportMessages(subject, grounding, input.language),
-  };
+  const messages = buildReportMessages(subject, grounding, base.language);
+  return { ...base, kind: 'llm', grounding, subject, release, messages };
 }
 
 /**
@@ -140,20 +169,24 @@ export async function finishReport({
   usage: ChatUsage | undefined;
 }): Promise<StoredReport> {
   const verification = verifyNumbers(content, prepared.grounding);
-  return reportDeps(ctx).store.insert(
-    {
-      user_id: prepared.ownerId,
-      valuation_hash: prepared.valuationHash,
-      ts_code: prepared.tsCode,
-      valuation_date: prepared.valuationDate,
-      language: prepared.language,
-      generator: prepared.generator,
-      content,
-      verification,
-      grounding: prepared.grounding,
-      prompt_tokens: usage?.promptTokens ?? null,
-      completion_tokens: usage?.completionTokens ?? null,
-    },
-    new Date(ctx.clock.now()),
-  );
+  try {
+    return await reportDeps(ctx).store.insert(
+      {
+        user_id: prepared.ownerId,
+        valuation_hash: prepared.valuationHash,
+        ts_code: prepared.tsCode,
+        valuation_date: prepared.valuationDate,
+        language: prepared.language,
+        generator: prepared.generator,
+        content,
+        verification,
+        grounding: prepared.grounding,
+        prompt_tokens: usage?.promptTokens ?? null,
+        completion_tokens: usage?.completionTokens ?? null,
+      },
+      new Date(ctx.clock.now()),
+    );
+  } finally {
+    prepared.release();
+  }
 }

@@ -13,6 +13,11 @@ export interface ReportDeps {
   store: ReportStore;
   /** Undefined without a configured model: reports are written from the values (labelled). */
   client: ChatClient | undefined;
+  /**
+   * Reports being generated per owner in this process: they count against the quota before they are stored, so
+   * parallel requests cannot overrun it (across several instances a few may still slip through).
+   */
+  inflight: Map<string, number>;
 }
 
 const DEPS = new WeakMap<ServiceContext, ReportDeps>();
@@ -25,6 +30,7 @@ export function reportDeps(ctx: ServiceContext): ReportDeps {
     deps = {
       store: ctx.db !== undefined ? createPgReportStore(ctx.db) : createMemoryReportStore(),
       client: config === undefined ? undefined : createChatClient({ config, metrics: ctx.metrics }),
+      inflight: new Map(),
     };
     DEPS.set(ctx, deps);
   }
