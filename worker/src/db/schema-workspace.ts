@@ -8,8 +8,8 @@
  *   stale-while-revalidate period (STALE); rows past `expires_at` are never served and are purged lazily.
  * - `stock_data_version`: one version per stock, bumped by `npm run sync` when rows of that stock changed. It is part
  *   of every cache key, so a sync invalidates exactly the stocks it changed.
- * - `workspace`, `valuation_history`, `watchlist`: per user. `user_id` is the auth layer's user id as text; every query
- *   filters by it (services/workspace).
+ * - `workspace`, `valuation_history`, `watchlist`: per user, `user_id` references `users.id` (deleting a user deletes
+ *   their rows); every query filters by it (services/workspace).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -23,6 +23,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { users } from './schema-auth';
 
 export const valuationCache = pgTable(
   'valuation_cache',
@@ -50,7 +51,9 @@ export const stockDataVersion = pgTable('stock_data_version', {
 });
 
 export const workspace = pgTable('workspace', {
-  user_id: text().primaryKey(),
+  user_id: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   inputs: jsonb().notNull().default(sql`'{}'::jsonb`),
   result_summary: jsonb(),
   ui_state: jsonb().notNull().default(sql`'{}'::jsonb`),
@@ -61,7 +64,9 @@ export const valuationHistory = pgTable(
   'valuation_history',
   {
     id: uuid().primaryKey().defaultRandom(),
-    user_id: text().notNull(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** Null for inline statements. */
     ts_code: text(),
     /** `YYYY-MM-DD` the valuation is as of. */
@@ -78,7 +83,9 @@ export const valuationHistory = pgTable(
 export const watchlist = pgTable(
   'watchlist',
   {
-    user_id: text().notNull(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     ts_code: text().notNull(),
     /** Decimal (0.3 = 30%): alert when (value − price)/value reaches it. */
     target_margin_of_safety: doublePrecision().notNull(),

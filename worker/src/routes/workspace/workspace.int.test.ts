@@ -4,6 +4,7 @@
  * API key without valuation:read), 400, and 404 for a missing or another user's record (404, never 403: ids cannot
  * be probed).
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppDeps, createApp, createServiceContext } from '@/app';
 import { createPostgresSource } from '@/data/postgres-source';
@@ -290,6 +291,31 @@ describe('history', () => {
       headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrf },
     });
     expect(ok.status).toBe(204);
+  });
+});
+
+describe('account deletion', () => {
+  it('deleting a user deletes their workspace, history and watchlist (foreign keys)', async () => {
+    const dave = await signIn(app);
+    await value(dave.bearer, { ts_code: '600519.SH', valuation_date: '2026-03-13' });
+    await call(app, 'PUT', '/api/v1/watchlist/600519.SH', {
+      headers: dave.bearer,
+      body: { target_margin_of_safety: 0.2 },
+    });
+    const db = tdb.handle.db;
+    const count = async (table: string) =>
+      (
+        (await db.execute(
+          sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${dave.userId}`,
+        )) as unknown as { rows: { n: number }[] }
+      ).rows[0]?.n;
+    expect([await count('workspace'), await count('valuation_history'), await count('watchlist')]).toEqual([
+      1, 1, 1,
+    ]);
+    await db.execute(sql`delete from users where id = ${dave.userId}`);
+    expect([await count('workspace'), await count('valuation_history'), await count('watchlist')]).toEqual([
+      0, 0, 0,
+    ]);
   });
 });
 
