@@ -48,7 +48,7 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   {
     name: 'OCL_AGGREGATION_MODE',
     description:
-      'Other-current-liabilities aggregation: `standard` or `pg` (compatible with the old database mode)',
+      'Other current liabilities in working capital: `standard` (contract_liab else adv_receipts, + payroll, taxes, oth_payable else oth_pay_total) or `pg` (both advance items and the aggregated oth_pay_total, as a PostgreSQL mirror stores them); a request can override it with `ocl_aggregation_mode`',
     default: '`standard`',
   },
   {

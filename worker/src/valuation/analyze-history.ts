@@ -133,14 +133,15 @@ export function analyzeHistory(input: CompanyInput, options: ValuationOptions = 
   const outliers = screenOutliers(isF, bsF, cfF, options.outlier_iqr_k ?? DEFAULTS.outlier_iqr_k, warnings);
   const annual = buildBundles(isF, bsF, cfF, true);
   const interim = buildBundles(isSel.interim, bsSel.interim, cfSel.interim, false);
-  const ratios = analyzeRatios(annual, interim, warnings, trace);
+  const oclMode = options.ocl_aggregation_mode ?? 'standard';
+  const ratios = analyzeRatios(annual, interim, warnings, trace, oclMode);
 
   const cagr = historicalRevenueCagr(revenuePoints(isA));
 
   const allBalance = [...bsSel.annual, ...bsSel.interim].sort((a, b) =>
     String(a.end_date) < String(b.end_date) ? -1 : 1,
   );
-  const nwcBase = latestNwc(allBalance);
+  const nwcBase = latestNwc(allBalance, oclMode);
   trace.push(
     {
       field: 'last_actual_nwc',

@@ -4,7 +4,7 @@
  * the row carries none of the fields (a narrow dump), so "missing" never silently becomes 0.
  */
 import { num, sumPresent } from './numeric';
-import type { StatementRow } from './types';
+import type { OclAggregationMode, StatementRow } from './types';
 
 /** accounts_receiv_bill, else notes_receiv + accounts_receiv. */
 export function receivables(bs: StatementRow | undefined): number | null {
@@ -26,10 +26,26 @@ export function otherCurrentAssets(bs: StatementRow | undefined): number | null 
   return sumPresent(bs, ['prepayment', 'oth_cur_assets']);
 }
 
-/** (contract_liab, else adv_receipts) + payroll_payable + taxes_payable + (oth_payable, else oth_pay_total). */
-export function otherCurrentLiabilities(bs: StatementRow | undefined): number | null {
-  const contract = num(bs, 'contract_liab') ?? num(bs, 'adv_receipts');
-  const other = num(bs, 'oth_payable') ?? num(bs, 'oth_pay_total');
+/**
+ * Other current liabilities of the NWC (OCL_AGGREGATION_MODE, deployment guide):
+ * - 'standard' (default): (contract_liab, else adv_receipts) + payroll_payable + taxes_payable + (oth_payable, else
+ *   oth_pay_total) — one of each pair, as the original's processor maps them (reference-system.md §3.3, §5).
+ * - 'pg': the aggregated columns as a PostgreSQL mirror of TuShare stores them: contract_liab + adv_receipts (both;
+ *   companies reporting under the new revenue standard can carry both) + payroll_payable + taxes_payable +
+ *   (oth_pay_total, else oth_payable: 其他应付款合计 includes interest and dividends payable).
+ */
+export function otherCurrentLiabilities(
+  bs: StatementRow | undefined,
+  mode: OclAggregationMode = 'standard',
+): number | null {
+  const contract =
+    mode === 'pg'
+      ? sumPresent(bs, ['contract_liab', 'adv_receipts'])
+      : (num(bs, 'contract_liab') ?? num(bs, 'adv_receipts'));
+  const other =
+    mode === 'pg'
+      ? (num(bs, 'oth_pay_total') ?? num(bs, 'oth_payable'))
+      : (num(bs, 'oth_payable') ?? num(bs, 'oth_pay_total'));
   const rest = sumPresent(bs, ['payroll_payable', 'taxes_payable']);
   if (contract === null && other === null && rest === null) {
     return null;
@@ -57,7 +73,10 @@ export function aggregateNwc(bs: StatementRow | undefined): number | null {
  * Component NWC with the forecast's own definition: AR + inventories + OCA − AP − OCL. Null unless at least one of
  * AR/inventories/AP is reported (otherwise the row is a narrow dump without working-capital items).
  */
-export function componentNwc(bs: StatementRow | undefined): number | null {
+export function componentNwc(
+  bs: StatementRow | undefined,
+  mode: OclAggregationMode = 'standard',
+): number | null {
   const ar = receivables(bs);
   const inv = inventories(bs);
   const ap = payables(bs);
@@ -65,6 +84,10 @@ export function componentNwc(bs: StatementRow | undefined): number | null {
     return null;
   }
   return (
-    (ar ?? 0) + (inv ?? 0) + (otherCurrentAssets(bs) ?? 0) - (ap ?? 0) - (otherCurrentLiabilities(bs) ?? 0)
+    (ar ?? 0) +
+    (inv ?? 0) +
+    (otherCurrentAssets(bs) ?? 0) -
+    (ap ?? 0) -
+    (otherCurrentLiabilities(bs, mode) ?? 0)
   );
 }

@@ -15,6 +15,7 @@ import {
 } from './balance-items';
 import { median, num, sumPresent } from './numeric';
 import type { PeriodBundle } from './period-bundles';
+import type { OclAggregationMode } from './types';
 
 /** Ratio keys computed as medians over periods. */
 export const RATIO_KEYS = [
@@ -58,7 +59,11 @@ function revenueOf(b: PeriodBundle): number | null {
 }
 
 /** One sample of `key` for one period, or null when not computable. */
-export function sampleRatio(key: RatioKey, b: PeriodBundle): number | null {
+export function sampleRatio(
+  key: RatioKey,
+  b: PeriodBundle,
+  mode: OclAggregationMode = 'standard',
+): number | null {
   const tr = num(b.is, 'total_revenue');
   switch (key) {
     case 'cogs_to_revenue_ratio':
@@ -86,7 +91,7 @@ export function sampleRatio(key: RatioKey, b: PeriodBundle): number | null {
     case 'other_current_assets_to_revenue_ratio':
       return ratio(otherCurrentAssets(b.bs), tr === null ? null : tr * b.flow_scale);
     case 'other_current_liabilities_to_revenue_ratio':
-      return ratio(otherCurrentLiabilities(b.bs), tr === null ? null : tr * b.flow_scale);
+      return ratio(otherCurrentLiabilities(b.bs, mode), tr === null ? null : tr * b.flow_scale);
     case 'nwc_to_revenue_ratio':
       return ratio(aggregateNwc(b.bs), tr === null ? null : tr * b.flow_scale);
     case 'effective_tax_rate': {
@@ -100,10 +105,11 @@ export function sampleRatio(key: RatioKey, b: PeriodBundle): number | null {
 export function medianRatio(
   key: RatioKey,
   bundles: readonly PeriodBundle[],
+  mode: OclAggregationMode = 'standard',
 ): { value: number | null; n: number } {
   const samples: number[] = [];
   for (const b of bundles) {
-    const s = sampleRatio(key, b);
+    const s = sampleRatio(key, b, mode);
     if (s !== null) {
       samples.push(s);
     }

@@ -4,7 +4,7 @@
  * Scans balance sheets newest first, so an interim sheet after the last annual report is used when it has the items.
  */
 import { aggregateNwc, componentNwc } from './balance-items';
-import type { StatementRow } from './types';
+import type { OclAggregationMode, StatementRow } from './types';
 
 export interface LatestNwc {
   aggregate: number | null;
@@ -14,7 +14,7 @@ export interface LatestNwc {
 }
 
 /** @param rows balance rows of all periods ≤ valuation date, ascending by end_date */
-export function latestNwc(rows: readonly StatementRow[]): LatestNwc {
+export function latestNwc(rows: readonly StatementRow[], mode: OclAggregationMode = 'standard'): LatestNwc {
   const out: LatestNwc = {
     aggregate: null,
     aggregate_end_date: null,
@@ -31,7 +31,7 @@ export function latestNwc(rows: readonly StatementRow[]): LatestNwc {
       }
     }
     if (out.component === null) {
-      const c = componentNwc(r);
+      const c = componentNwc(r, mode);
       if (c !== null) {
         out.component = c;
         out.component_end_date = String(r.end_date);

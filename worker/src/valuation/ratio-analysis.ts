@@ -6,7 +6,7 @@
  */
 import { medianRatio, RATIO_KEYS, type RatioKey } from './historical-ratios';
 import type { PeriodBundle } from './period-bundles';
-import type { MissingItem, RatioSource, TraceEntry, Warning } from './types';
+import type { MissingItem, OclAggregationMode, RatioSource, TraceEntry, Warning } from './types';
 import { makeWarning } from './warnings';
 
 export interface RatioAnalysis {
@@ -20,6 +20,7 @@ export function analyzeRatios(
   interim: readonly PeriodBundle[],
   warnings: Warning[],
   trace: TraceEntry[],
+  mode: OclAggregationMode = 'standard',
 ): RatioAnalysis {
   const values = {} as Record<RatioKey, number | null>;
   const sources = {} as Record<RatioKey, RatioSource>;
@@ -27,13 +28,13 @@ export function analyzeRatios(
   const fromInterim: string[] = [];
   const absent: string[] = [];
   for (const key of RATIO_KEYS) {
-    const a = medianRatio(key, annual);
+    const a = medianRatio(key, annual, mode);
     if (a.value !== null) {
       values[key] = a.value;
       sources[key] = 'annual_median';
       continue;
     }
-    const i = interim.length > 0 ? medianRatio(key, interim) : { value: null, n: 0 };
+    const i = interim.length > 0 ? medianRatio(key, interim, mode) : { value: null, n: 0 };
     values[key] = i.value;
     if (i.value !== null) {
       sources[key] = 'interim';

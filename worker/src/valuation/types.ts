@@ -144,6 +144,8 @@ export interface ValuationOptions {
   /** Direct WACC override (decimal, 0 < x < 1). Cost of equity is still computed for display. */
   discount_rate?: number;
   /** 'target' (D/V = target_debt_ratio) or 'market' (E = price·shares, D = interest-bearing debt). Default 'market' ('target' when only target_debt_ratio is given). */
+  /** Other current liabilities aggregation ('standard' | 'pg', OCL_AGGREGATION_MODE). Default 'standard'. */
+  ocl_aggregation_mode?: OclAggregationMode;
   /** Cash-like assets counted as cash in the equity bridge. Default 'money_market'. */
   cash_like_assets?: CashLikeMode;
   wacc_weight_mode?: WaccWeightMode;
@@ -312,6 +314,9 @@ export interface BridgeBalance {
  * money_cap only.
  */
 export type CashLikeMode = 'money_market' | 'none' | 'all';
+
+/** How other current liabilities are summed (OCL_AGGREGATION_MODE; see balance-items.ts). */
+export type OclAggregationMode = 'standard' | 'pg';
 
 export interface BaselineDebug {
   mode: 'annual' | 'ltm';

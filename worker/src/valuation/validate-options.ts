@@ -108,6 +108,7 @@ export function validateOptions(o: ValuationOptions): void {
   checkEnum(o, 'terminal_value_method', ['exit_multiple', 'perpetual_growth']);
   checkEnum(o, 'wacc_weight_mode', ['target', 'market']);
   checkEnum(o, 'cash_like_assets', ['money_market', 'none', 'all']);
+  checkEnum(o, 'ocl_aggregation_mode', ['standard', 'pg']);
   checkEnum(o, 'cogs_forecast_mode', ['residual', 'direct_ratio']);
   checkEnum(o, 'nwc_baseline_mode', ['component', 'aggregate']);
   for (const key of MODE_KEYS) {

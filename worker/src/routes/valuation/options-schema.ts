@@ -100,6 +100,15 @@ export const valuationOptionFields = {
         "Capital weights: 'market' (default; E = price × shares, D = interest-bearing debt) or 'target' " +
         '(D/V = target_debt_ratio; chosen automatically when only target_debt_ratio is given)',
     }),
+  ocl_aggregation_mode: z
+    .enum(['standard', 'pg'])
+    .optional()
+    .openapi({
+      description:
+        "Other current liabilities in NWC: 'standard' (contract_liab else adv_receipts, + payroll, taxes, oth_payable " +
+        "else oth_pay_total) or 'pg' (contract_liab + adv_receipts, oth_pay_total first). Default: the server's " +
+        'OCL_AGGREGATION_MODE',
+    }),
   cash_like_assets: z
     .enum(['money_market', 'none', 'all'])
     .optional()

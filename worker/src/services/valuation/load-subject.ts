@@ -115,9 +115,9 @@ export function subjectStockInfo(subject: ValuationSubject, baseReportDate: stri
   return buildStockInfo(subject.data, subject.valuationDate, baseReportDate);
 }
 
-/** Engine options: env defaults (Rf, MRP, β) under the user's options. */
+/** Engine options: env defaults (Rf, MRP, β, OCL_AGGREGATION_MODE) under the user's options. */
 export function engineOptions(ctx: ServiceContext, options: ValuationOptions): ValuationOptions {
-  return { ...ctx.env.valuationDefaults, ...options };
+  return { ...ctx.env.valuationDefaults, ocl_aggregation_mode: ctx.env.oclAggregationMode, ...options };
 }
 
 const SERVER_DEFAULT_ENV: Record<string, string> = {
