@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTushareClient } from '@/data/tushare-client';
 import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
-import type { ServiceContext } from '@/services/context';
 import { NOOP_LOGGER } from '@/services/logger';
 import { type FakeTushare, startFakeTushare } from '../../testing/fake-tushare';
 import { beijingTime, type DailyJobDeps, type JobState, type JobStateStore, runDailyJob } from './daily-job';
@@ -84,7 +83,7 @@ function deps(store: JobStateStore, over: Partial<DailyJobDeps> = {}): DailyJobD
     logger: NOOP_LOGGER,
     now: () => Date.now(),
     ...over,
-  } as DailyJobDeps;
+  };
 }
 
 describe('beijingTime', () => {
