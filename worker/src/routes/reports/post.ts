@@ -27,7 +27,7 @@ export const route = createRoute({
   tags: ['reports'],
   summary: 'Write a valuation report (SSE stream)',
   description:
-    'Values the stock like POST /api/v1/valuation, then writes a six-section report (overview, DCF deep dive, margin of safety, PE/PB cross-check, risks and data warnings, conclusion with disclaimer) with the configured model, or without one (labelled) when no key is configured. Every number in the report is checked against the computed values; unverifiable ones are listed in `verification.flagged` with their positions. Needs `reports:write` when signed in; counts against REPORTS_DAILY_QUOTA unless the same valuation was reported before.',
+    'Six-section report on a valuation request (see README, Reports): SSE events meta, delta, verification, done or error; JSON with stream: false. Needs reports:write when signed in; REPORTS_DAILY_QUOTA applies.',
   request: { body: { required: true, content: { 'application/json': { schema: ReportRequestSchema } } } },
   responses: {
     200: {

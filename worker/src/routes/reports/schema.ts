@@ -32,7 +32,7 @@ export const ReportRequestSchema = z
   .passthrough()
   .openapi('ReportRequest', {
     description:
-      'A valuation request exactly as POST /api/v1/valuation accepts it (ts_code, valuation_date, options, inline statements) plus `language` and `stream`. The model, its endpoint and key are server configuration; llm_* fields are refused.',
+      'A valuation request (as POST /api/v1/valuation) plus language and stream; llm_* fields are refused',
     example: { ts_code: '600519.SH', language: 'zh-CN', stream: true },
   });
 

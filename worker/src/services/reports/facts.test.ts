@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGrounding, literalFacts, type RelativeValuation, unitFromName } from './facts';
+import { buildGrounding, englishLabel, literalFacts, type RelativeValuation, unitFromName } from './facts';
 import { formatFact } from './format';
 import { writeNarrative } from './narrative';
 import { buildReportMessages } from './prompt';
@@ -165,5 +165,17 @@ describe('helpers', () => {
     expect(formatFact({ value: 1754464908459.58, unit: 'yuan' }, 'en')).toBe('CNY 1,754.46 bn');
     expect(formatFact({ value: 0.079999, unit: 'ratio' }, 'en')).toBe('8.00%');
     expect(formatFact({ value: 1252270215, unit: 'shares' }, 'zh-CN')).toBe('12.52 亿股');
+  });
+});
+
+describe('englishLabel', () => {
+  it.each([
+    ['valuation_results.dcf_forecast_details.dcf_implied_diluted_pe', 'DCF implied diluted PE'],
+    ['valuation_results.dcf_forecast_details.wacc_used', 'WACC'],
+    ['stock_info.latest_pe_ttm', 'Latest PE TTM'],
+    ['valuation_results.historical_ratios.da_to_revenue_ratio', 'D&A to revenue ratio'],
+    ['ufcf', 'UFCF'],
+  ])('%s → %s', (path, label) => {
+    expect(englishLabel(path)).toBe(label);
   });
 });

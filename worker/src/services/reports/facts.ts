@@ -66,145 +66,94 @@ function str(obj: unknown, path: string): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** [response path, 中文, English, unit] of the headline values. */
-const HEADLINE: [string, string, string, FactUnit][] = [
-  ['stock_info.latest_price', '最新股价', 'Latest share price', 'yuan_per_share'],
-  ['stock_info.total_shares', '总股本', 'Total shares', 'shares'],
-  ['stock_info.total_market_value', '总市值', 'Market capitalisation', 'yuan'],
-  ['stock_info.latest_pe_ttm', '市盈率 PE (TTM)', 'PE (TTM)', 'multiple'],
-  ['stock_info.latest_pb_mrq', '市净率 PB (MRQ)', 'PB (MRQ)', 'multiple'],
-  [
-    'stock_info.latest_annual_diluted_eps',
-    '最近年度稀释每股收益',
-    'Latest annual diluted EPS',
-    'yuan_per_share',
-  ],
-  ['stock_info.ttm_dps', '近12个月每股分红', 'TTM dividend per share', 'yuan_per_share'],
-  ['stock_info.dividend_yield', '股息率', 'Dividend yield', 'ratio'],
-  ['valuation_results.value_per_share', '每股内在价值', 'Intrinsic value per share', 'yuan_per_share'],
-  ['valuation_results.upside', '上涨空间（内在价值/股价−1）', 'Upside (value / price − 1)', 'ratio'],
-  [
-    'valuation_results.margin_of_safety',
-    '安全边际（(内在价值−股价)/内在价值）',
-    'Margin of safety ((value − price) / value)',
-    'ratio',
-  ],
-  ['valuation_results.dcf_forecast_details.enterprise_value', '企业价值', 'Enterprise value', 'yuan'],
-  ['valuation_results.dcf_forecast_details.equity_value', '股权价值', 'Equity value', 'yuan'],
-  [
-    'valuation_results.dcf_forecast_details.net_debt',
-    '净债务（负数为净现金）',
-    'Net debt (negative = net cash)',
-    'yuan',
-  ],
-  [
-    'valuation_results.dcf_forecast_details.pv_forecast_ufcf',
-    '预测期自由现金流现值',
-    'PV of forecast free cash flows',
-    'yuan',
-  ],
-  ['valuation_results.dcf_forecast_details.pv_terminal_value', '终值现值', 'PV of terminal value', 'yuan'],
-  ['valuation_results.dcf_forecast_details.terminal_value', '终值', 'Terminal value', 'yuan'],
-  [
-    'valuation_results.dcf_forecast_details.tv_ev_ratio',
-    '终值现值占企业价值比例',
-    'PV(terminal value) / EV',
-    'ratio',
-  ],
-  ['valuation_results.dcf_forecast_details.wacc_used', '加权平均资本成本 WACC', 'WACC', 'ratio'],
-  ['valuation_results.dcf_forecast_details.cost_of_equity_used', '股权成本', 'Cost of equity', 'ratio'],
-  [
-    'valuation_results.dcf_forecast_details.cost_of_debt_after_tax_used',
-    '税后债务成本',
-    'After-tax cost of debt',
-    'ratio',
-  ],
-  ['valuation_results.dcf_forecast_details.debt_weight_used', '债务权重', 'Debt weight', 'ratio'],
-  [
-    'valuation_results.dcf_forecast_details.exit_multiple_used',
-    '退出倍数 EV/EBITDA',
-    'Exit multiple (EV/EBITDA)',
-    'multiple',
-  ],
-  [
-    'valuation_results.dcf_forecast_details.perpetual_growth_rate_used',
-    '永续增长率',
-    'Perpetual growth rate',
-    'ratio',
-  ],
-  [
-    'valuation_results.dcf_forecast_details.implied_perpetual_growth_rate',
-    '隐含永续增长率',
-    'Implied perpetual growth rate',
-    'ratio',
-  ],
-  [
-    'valuation_results.dcf_forecast_details.implied_exit_multiple',
-    '隐含退出倍数',
-    'Implied exit multiple',
-    'multiple',
-  ],
-  ['valuation_results.dcf_forecast_details.forecast_period_years', '预测期', 'Forecast period', 'years'],
-  [
-    'valuation_results.dcf_forecast_details.dcf_implied_diluted_pe',
-    'DCF 隐含市盈率',
-    'DCF-implied PE',
-    'multiple',
-  ],
-  ['valuation_results.dcf_forecast_details.base_ev_ebitda', '基准 EV/EBITDA', 'Base EV/EBITDA', 'multiple'],
-  [
-    'valuation_results.dcf_forecast_details.ev_ebitda_terminal',
-    '终值年 EV/EBITDA',
-    'EV / terminal-year EBITDA',
-    'multiple',
-  ],
-  [
-    'valuation_results.historical_ratios.historical_revenue_cagr',
-    '历史营收复合增长率',
-    'Historical revenue CAGR',
-    'ratio',
-  ],
-  [
-    'valuation_results.historical_ratios.operating_margin_median',
-    '历史营业利润率中位数',
-    'Median operating margin',
-    'ratio',
-  ],
-  ['valuation_results.historical_ratios.effective_tax_rate', '有效税率', 'Effective tax rate', 'ratio'],
-  ['valuation_results.historical_ratios.cogs_to_revenue_ratio', '营业成本/收入', 'COGS / revenue', 'ratio'],
-  [
-    'valuation_results.historical_ratios.sga_to_revenue_ratio',
-    '销售及管理费用/收入',
-    'SG&A / revenue',
-    'ratio',
-  ],
-  ['valuation_results.historical_ratios.capex_to_revenue_ratio', '资本开支/收入', 'Capex / revenue', 'ratio'],
-  ['valuation_results.historical_ratios.da_to_revenue_ratio', '折旧摊销/收入', 'D&A / revenue', 'ratio'],
-  ['valuation_results.historical_ratios.nwc_to_revenue_ratio', '营运资本/收入', 'NWC / revenue', 'ratio'],
-  [
-    'valuation_results.historical_ratios.accounts_receivable_days',
-    '应收账款周转天数',
-    'Receivable days',
-    'days',
-  ],
-  ['valuation_results.historical_ratios.inventory_days', '存货周转天数', 'Inventory days', 'days'],
-  ['valuation_results.historical_ratios.accounts_payable_days', '应付账款周转天数', 'Payable days', 'days'],
-  [
-    'valuation_results.historical_ratios.latest_actual_ebitda',
-    '最近实际 EBITDA',
-    'Latest actual EBITDA',
-    'yuan',
-  ],
+const ACRONYMS = new Set([
+  'pe',
+  'pb',
+  'ttm',
+  'mrq',
+  'eps',
+  'dps',
+  'ev',
+  'ebit',
+  'ebitda',
+  'wacc',
+  'ufcf',
+  'pv',
+  'tv',
+  'nwc',
+  'cagr',
+  'dcf',
+  'sga',
+  'ttm',
+]);
+
+/** English label from a field name: `dcf_implied_diluted_pe` → `DCF implied diluted PE`. */
+export function englishLabel(path: string): string {
+  const words = (path.split('.').pop() ?? path)
+    .split('_')
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
+  const text = words
+    .join(' ')
+    .replace(/\bused$/, '')
+    .replace(/\bda\b/, 'D&A')
+    .trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** [response path, 中文, unit] of the headline values (English labels come from the field names). */
+const HEADLINE: [string, string, FactUnit][] = [
+  ['stock_info.latest_price', '最新股价', 'yuan_per_share'],
+  ['stock_info.total_shares', '总股本', 'shares'],
+  ['stock_info.total_market_value', '总市值', 'yuan'],
+  ['stock_info.latest_pe_ttm', '市盈率 PE (TTM)', 'multiple'],
+  ['stock_info.latest_pb_mrq', '市净率 PB (MRQ)', 'multiple'],
+  ['stock_info.latest_annual_diluted_eps', '最近年度稀释每股收益', 'yuan_per_share'],
+  ['stock_info.ttm_dps', '近12个月每股分红', 'yuan_per_share'],
+  ['stock_info.dividend_yield', '股息率', 'ratio'],
+  ['valuation_results.value_per_share', '每股内在价值', 'yuan_per_share'],
+  ['valuation_results.upside', '上涨空间（内在价值/股价−1）', 'ratio'],
+  ['valuation_results.margin_of_safety', '安全边际（(内在价值−股价)/内在价值）', 'ratio'],
+  ['valuation_results.dcf_forecast_details.enterprise_value', '企业价值', 'yuan'],
+  ['valuation_results.dcf_forecast_details.equity_value', '股权价值', 'yuan'],
+  ['valuation_results.dcf_forecast_details.net_debt', '净债务（负数为净现金）', 'yuan'],
+  ['valuation_results.dcf_forecast_details.pv_forecast_ufcf', '预测期自由现金流现值', 'yuan'],
+  ['valuation_results.dcf_forecast_details.pv_terminal_value', '终值现值', 'yuan'],
+  ['valuation_results.dcf_forecast_details.terminal_value', '终值', 'yuan'],
+  ['valuation_results.dcf_forecast_details.tv_ev_ratio', '终值现值占企业价值比例', 'ratio'],
+  ['valuation_results.dcf_forecast_details.wacc_used', '加权平均资本成本 WACC', 'ratio'],
+  ['valuation_results.dcf_forecast_details.cost_of_equity_used', '股权成本', 'ratio'],
+  ['valuation_results.dcf_forecast_details.cost_of_debt_after_tax_used', '税后债务成本', 'ratio'],
+  ['valuation_results.dcf_forecast_details.debt_weight_used', '债务权重', 'ratio'],
+  ['valuation_results.dcf_forecast_details.exit_multiple_used', '退出倍数 EV/EBITDA', 'multiple'],
+  ['valuation_results.dcf_forecast_details.perpetual_growth_rate_used', '永续增长率', 'ratio'],
+  ['valuation_results.dcf_forecast_details.implied_perpetual_growth_rate', '隐含永续增长率', 'ratio'],
+  ['valuation_results.dcf_forecast_details.implied_exit_multiple', '隐含退出倍数', 'multiple'],
+  ['valuation_results.dcf_forecast_details.forecast_period_years', '预测期', 'years'],
+  ['valuation_results.dcf_forecast_details.dcf_implied_diluted_pe', 'DCF 隐含市盈率', 'multiple'],
+  ['valuation_results.dcf_forecast_details.base_ev_ebitda', '基准 EV/EBITDA', 'multiple'],
+  ['valuation_results.dcf_forecast_details.ev_ebitda_terminal', '终值年 EV/EBITDA', 'multiple'],
+  ['valuation_results.historical_ratios.historical_revenue_cagr', '历史营收复合增长率', 'ratio'],
+  ['valuation_results.historical_ratios.operating_margin_median', '历史营业利润率中位数', 'ratio'],
+  ['valuation_results.historical_ratios.effective_tax_rate', '有效税率', 'ratio'],
+  ['valuation_results.historical_ratios.cogs_to_revenue_ratio', '营业成本/收入', 'ratio'],
+  ['valuation_results.historical_ratios.sga_to_revenue_ratio', '销售及管理费用/收入', 'ratio'],
+  ['valuation_results.historical_ratios.capex_to_revenue_ratio', '资本开支/收入', 'ratio'],
+  ['valuation_results.historical_ratios.da_to_revenue_ratio', '折旧摊销/收入', 'ratio'],
+  ['valuation_results.historical_ratios.nwc_to_revenue_ratio', '营运资本/收入', 'ratio'],
+  ['valuation_results.historical_ratios.accounts_receivable_days', '应收账款周转天数', 'days'],
+  ['valuation_results.historical_ratios.inventory_days', '存货周转天数', 'days'],
+  ['valuation_results.historical_ratios.accounts_payable_days', '应付账款周转天数', 'days'],
+  ['valuation_results.historical_ratios.latest_actual_ebitda', '最近实际 EBITDA', 'yuan'],
 ];
 
-/** [column, 中文, English, unit] of forecast-table columns. */
-const FORECAST_COLUMNS: [string, string, string, FactUnit][] = [
-  ['revenue', '营业收入', 'Revenue', 'yuan'],
-  ['revenue_growth_rate', '收入增长率', 'Revenue growth', 'ratio'],
-  ['ebit', '息税前利润 EBIT', 'EBIT', 'yuan'],
-  ['ebitda', 'EBITDA', 'EBITDA', 'yuan'],
-  ['ufcf', '无杠杆自由现金流', 'Unlevered free cash flow', 'yuan'],
-  ['pv_ufcf', '自由现金流现值', 'PV of free cash flow', 'yuan'],
+/** [column, 中文, unit] of forecast-table columns. */
+const FORECAST_COLUMNS: [string, string, FactUnit][] = [
+  ['revenue', '营业收入', 'yuan'],
+  ['revenue_growth_rate', '收入增长率', 'ratio'],
+  ['ebit', '息税前利润 EBIT', 'yuan'],
+  ['ebitda', 'EBITDA', 'yuan'],
+  ['ufcf', '无杠杆自由现金流', 'yuan'],
+  ['pv_ufcf', '自由现金流现值', 'yuan'],
 ];
 
 const DATE_PATHS = [
@@ -347,13 +296,13 @@ function forecastFacts(body: unknown): { facts: Fact[]; years: number[] } {
       continue;
     }
     const year = typeof row.year === 'number' ? row.year : i + 1;
-    for (const [col, zh, en, unit] of FORECAST_COLUMNS) {
+    for (const [col, zh, unit] of FORECAST_COLUMNS) {
       const v = num(row, col);
       if (v !== undefined) {
         facts.push({
           field: `valuation_results.detailed_forecast_table[${i}].${col}`,
           label_zh: `预测第${year}年${zh}`,
-          label_en: `${en}, forecast year ${year}`,
+          label_en: `${englishLabel(col)}, forecast year ${year}`,
           value: v,
           unit,
         });
@@ -476,10 +425,10 @@ export function buildGrounding(
 ): { grounding: GroundingInput; subject: ReportSubject } {
   const facts: Fact[] = [];
   const seen = new Set<string>();
-  for (const [path, zh, en, unit] of HEADLINE) {
+  for (const [path, zh, unit] of HEADLINE) {
     const v = num(body, path);
     if (v !== undefined) {
-      facts.push({ field: path, label_zh: zh, label_en: en, value: v, unit });
+      facts.push({ field: path, label_zh: zh, label_en: englishLabel(path), value: v, unit });
       seen.add(path.split('.').pop() ?? path);
     }
   }
