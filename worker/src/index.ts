@@ -81,7 +81,15 @@ export default {
           err.problems,
         );
       }
-      throw err;
+      // Anything else while building the runtime is our bug: still answer in the envelope, never a bare 500 page.
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'worker start-up failed',
+          error: err instanceof Error ? err.name : typeof err,
+        }),
+      );
+      return envelope(500, 'INTERNAL', 'Internal error');
     }
     const res = await rt.app.fetch(request);
     // Cache tier writes and stale-while-revalidate recomputes run in the background; Workers would cancel them once
