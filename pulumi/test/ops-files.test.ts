@@ -100,6 +100,7 @@ describe('ops/docker-compose.yml', () => {
     expect(context).toBe(resolve(REPO_ROOT));
     expect(existsSync(join(context, build.dockerfile))).toBe(true);
     expect(services.api?.image).toBe(services.migrate?.image);
+    expect(services.api?.build).toEqual(build);
   });
 
   it('points the api at postgres and redis by service name, migrating before it starts', () => {
