@@ -72,8 +72,8 @@ export function computeAll(
   const dcf = result.ok && result.value.model === 'dcf' && result.value.dcf_forecast_details !== null;
   const skipped = <T>(): Outcome<T> => ({
     ok: false,
-    error: result.ok ? 'not a DCF valuation' : result.error,
-    code: null,
+    error: result.ok ? `model ${result.value.model}` : result.error,
+    code: result.ok ? 'NOT_DCF' : null,
   });
   const out: Computation = {
     options,

@@ -120,6 +120,10 @@ const zh = {
   llm_unavailable: 'AI 解读报告的接口尚未上线（计划中），上线后将在此处逐字显示。',
   screener_unavailable: '选股器的接口尚未上线（计划中）。',
   not_applicable: '该模型不适用：',
+  dcf_only: '此项分析只适用于 DCF（自由现金流折现）模型；该公司为金融类公司，使用股权模型估值。',
+  model_used: '使用的模型',
+  equity_model_note:
+    '金融类公司按股权模型估值：折现率部分（无风险利率、贝塔、市场风险溢价）和永续增长率生效，收入、利润率、营运资本等 DCF 假设不参与。',
   src_history_median: '历史中位数',
   src_derived: '由财务数据推导',
   src_default: '引擎默认值（原系统默认）',
@@ -288,6 +292,11 @@ const en: Dict = {
   llm_unavailable: 'The AI report API is not live yet (planned); when it is, the report will stream here.',
   screener_unavailable: 'The screener API is not live yet (planned).',
   not_applicable: 'Model not applicable: ',
+  dcf_only:
+    'This analysis applies to the DCF (free cash flow) model only; this financial company is valued with an equity model.',
+  model_used: 'Model used',
+  equity_model_note:
+    'Financial companies are valued with an equity model: the discount-rate inputs (risk-free rate, beta, market risk premium) and the perpetual growth rate apply; revenue, margin and working-capital assumptions do not.',
   src_history_median: 'historical median',
   src_derived: 'derived from the statements',
   src_default: 'engine default (original system)',

@@ -378,10 +378,10 @@ export async function fetchServer(): Promise<void> {
   state.serverPending = true;
   renderReference();
   try {
-    const r = await api<ServerResponse>('/api/v1/valuation', {
-      method: 'POST',
-      body: serverBody(code, state.overrides),
-    });
+    // The analysis sections apply to DCF valuations only (the server refuses them for banks, insurers, brokers).
+    const dcf = state.comp?.result.ok === true && state.comp.result.value.model === 'dcf';
+    const body = dcf ? serverBody(code, state.overrides) : { ts_code: code, ...state.overrides };
+    const r = await api<ServerResponse>('/api/v1/valuation', { method: 'POST', body });
     if (state.tsCode === code) {
       state.server = r;
       state.serverFor = key;
@@ -856,7 +856,7 @@ function formatParam(p: SensParam, v: number): string {
 async function renderHeatmap(c: Computation): Promise<void> {
   const box = $('heatmap');
   if (!c.sensitivity.ok) {
-    box.replaceChildren(el('p', { class: 'error' }, c.sensitivity.error));
+    box.replaceChildren(sectionError(c.sensitivity));
     return;
   }
   const charts = await import('./charts');
@@ -970,7 +970,24 @@ async function renderCharts(c: Computation, r: ValuationResult): Promise<void> {
       charts.waterfall(steps, sc.unit, `${t('bridge')} (${sc.unit}): ${summary}`),
     );
   } else {
-    $('bridge-chart').replaceChildren();
+    // Banks, insurers, brokers: the equity model's own figures instead of an EV bridge.
+    const details = Object.entries(r.model_details ?? {}).filter(
+      ([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean',
+    );
+    $('bridge-chart').replaceChildren(
+      el('p', { class: 'muted' }, `${t('model_used')}: ${r.model}`),
+      table(
+        [t('field'), t('value')],
+        details.map(([k, v]) => [
+          k,
+          typeof v === 'number'
+            ? Math.abs(v) >= 1e4
+              ? formatAmount(v, lang())
+              : String(Number(v.toPrecision(6)))
+            : String(v),
+        ]),
+      ),
+    );
   }
   if (state.inputs !== null) {
     const h = historySeries(state.inputs.company_input, r);
@@ -1012,7 +1029,7 @@ async function renderCharts(c: Computation, r: ValuationResult): Promise<void> {
       ),
     );
   } else {
-    parts.push(el('p', { class: 'error' }, c.scenarios.error));
+    parts.push(sectionError(c.scenarios));
   }
   if (c.monteCarlo.ok && c.monteCarlo.value.histogram && c.monteCarlo.value.percentiles !== null) {
     const mc = c.monteCarlo.value;
@@ -1030,8 +1047,8 @@ async function renderCharts(c: Computation, r: ValuationResult): Promise<void> {
       el('p', { class: 'muted' }, caption),
       charts.histogram(mc.histogram?.bin_edges ?? [], mc.histogram?.counts ?? [], markers, caption),
     );
-  } else if (!c.monteCarlo.ok) {
-    parts.push(el('p', { class: 'error' }, c.monteCarlo.error));
+  } else if (!c.monteCarlo.ok && c.monteCarlo.code !== 'NOT_DCF') {
+    parts.push(sectionError(c.monteCarlo));
   }
   scen.replaceChildren(...parts);
   // Tornado
@@ -1056,14 +1073,22 @@ async function renderCharts(c: Computation, r: ValuationResult): Promise<void> {
       ),
     );
   } else {
-    $('tornado').replaceChildren(el('p', { class: 'error' }, c.tornado.error));
+    $('tornado').replaceChildren(sectionError(c.tornado));
   }
+}
+
+/** Why an analysis is missing, in plain words. */
+function sectionError(o: { ok: false; error: string; code: string | null }): HTMLElement {
+  if (o.code === 'NOT_DCF') {
+    return el('p', { class: 'muted' }, t('dcf_only'));
+  }
+  return el('p', { class: 'error' }, `${t('err_engine')}${o.error}`);
 }
 
 function renderReverse(c: Computation, r: ValuationResult): void {
   const box = $('reverse');
   if (!c.reverse.ok) {
-    box.replaceChildren(el('p', { class: 'error' }, c.reverse.error));
+    box.replaceChildren(sectionError(c.reverse));
     return;
   }
   const [g, w] = c.reverse.value;
@@ -1151,6 +1176,9 @@ export function renderAll(): void {
     $('status').textContent = '';
   }
   const r = c.result.value;
+  const note = $('model-note');
+  note.hidden = r.model === 'dcf';
+  note.textContent = r.model === 'dcf' ? '' : `${t('model_used')}: ${r.model}. ${t('equity_model_note')}`;
   renderAsOf(r);
   renderCards(r);
   renderReference();

@@ -347,6 +347,23 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('values a bank with its equity model and says which DCF analyses do not apply', async () => {
+    const expected = await serverVps({ ts_code: '601398.SH' });
+    const p = await openPage();
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    await p.fill('#q', '601398.SH');
+    await p.press('#q', 'Escape');
+    await p.click('#search-form button[type=submit]');
+    await p.waitForSelector('#server-vps');
+    expect(await vpsOf(p)).toBe(expected);
+    expect(await p.textContent('#reference')).toContain('与服务器结果一致');
+    expect(await p.textContent('#model-note')).toContain('residual_income');
+    expect(await p.textContent('#heatmap')).toContain('只适用于 DCF');
+    expect(await p.textContent('#status')).toBe('');
+    expect(errors).toEqual([]);
+  });
+
   it('explains an unknown stock in plain words', async () => {
     const p = await openPage();
     await p.goto(server?.url ?? '');
