@@ -76,6 +76,12 @@ function authOf(c: Context<AppEnv>): { userId: string; via?: string } | undefine
   return { userId: auth.userId, ...(typeof auth.via === 'string' ? { via: auth.via } : {}) };
 }
 
+/**
+ * The request observer (mounted first, so it sees the final response of every request, errors included).
+ * @param opts.logger - where the access line goes (`warn` for 5xx, `info` otherwise).
+ * @param opts.metrics - request, valuation and cache metrics (default no-op).
+ * @example app.use('*', requestId(), accessLog({ logger, metrics }))
+ */
 export function accessLog({
   logger,
   metrics = NOOP_METRICS,
