@@ -27,6 +27,24 @@ describe('auth at the edge', () => {
       headers: { authorization: `Bearer ${body.token}` },
     });
     expect(me.status).toBe(200);
+
+    // Per-user data at the edge: the watchlist (PostgreSQL through the Neon bridge), bearer-authenticated.
+    const auth = { authorization: `Bearer ${body.token}` };
+    const put = await SELF.fetch('http://edge.test/api/v1/watchlist/600519.SH', {
+      method: 'PUT',
+      headers: { ...json, ...auth },
+      body: JSON.stringify({ target_margin_of_safety: 0.25 }),
+    });
+    expect(put.status).toBe(200);
+    const list = await SELF.fetch('http://edge.test/api/v1/watchlist', { headers: auth });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(await list.json())).toContain('600519.SH');
+    const del = await SELF.fetch('http://edge.test/api/v1/watchlist/600519.SH', {
+      method: 'DELETE',
+      headers: auth,
+    });
+    expect(del.status).toBeLessThan(300);
+    await del.arrayBuffer();
   });
 
   it('a wrong password is a 401 in the error envelope', async () => {

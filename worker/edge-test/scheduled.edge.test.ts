@@ -7,7 +7,7 @@
  */
 import { createExecutionContext, createScheduledController, env, SELF } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryRows } from '@/db/sql';
 import { createNeonDatabase } from '@/edge/neon-database';
 import { createUpstashClient } from '@/edge/upstash-cache';
@@ -15,7 +15,6 @@ import { createUpstashJobStore } from '@/edge/upstash-job-store';
 import worker from '@/index';
 
 const DAY = '20260313'; // latest trade date of the demo dataset (a Friday)
-const USER = 'edge-scheduled-test';
 const WATCHED = ['300750.SZ', '600036.SH'];
 
 const s = (k: string) => String(env[k]);
@@ -42,9 +41,14 @@ async function dailyRows(): Promise<number> {
 beforeAll(async () => {
   // The day is "not loaded yet": remove it, and watch two stocks.
   await db().execute(sql`delete from daily_basic where trade_date = ${DAY}`);
+  // The fixture's user (created on Node) watches them.
+  const [user] = await queryRows<{ id: string }>(
+    db(),
+    sql`select id::text as id from users where email = ${inject('edge').nodeUser.email}`,
+  );
   for (const code of WATCHED) {
     await db().execute(
-      sql`insert into watchlist (user_id, ts_code, target_margin_of_safety) values (${USER}, ${code}, 0.3)
+      sql`insert into watchlist (user_id, ts_code, target_margin_of_safety) values (${user?.id}, ${code}, 0.3)
           on conflict do nothing`,
     );
   }
@@ -60,9 +64,12 @@ describe('scheduled(): daily job on a fake clock', () => {
   it('after the close: syncs the day from TuShare and refreshes watched valuations', async () => {
     await tick('2026-03-13T09:00:00Z'); // 17:00 Beijing
     const state = await store().load(DAY);
-    expect(state).toMatchObject({ phase: 'done', outcome: 'synced', codes: WATCHED, cursor: 2 });
+    // Other test files may watch stocks of their own meanwhile: ours must be among the captured codes.
+    expect(state).toMatchObject({ phase: 'done', outcome: 'synced' });
+    expect(state?.codes).toEqual(expect.arrayContaining(WATCHED));
+    expect(state?.cursor).toBe(state?.codes.length);
     expect(state?.synced_rows).toBe(5);
-    expect((state?.refreshed ?? 0) + (state?.failed ?? 0)).toBe(2);
+    expect((state?.refreshed ?? 0) + (state?.failed ?? 0)).toBe(state?.codes.length);
     expect(state?.refreshed).toBeGreaterThanOrEqual(1);
     expect(await dailyRows()).toBe(5);
 
