@@ -153,6 +153,8 @@ export interface StackSecrets {
   deepseekApiKey?: pulumi.Output<string>;
   apiSecretKey?: pulumi.Output<string>;
   grafanaAdminPassword?: pulumi.Output<string>;
+  /** METRICS_TOKEN of the API; the ServiceMonitor then scrapes with it as a Bearer token. */
+  metricsToken?: pulumi.Output<string>;
 }
 
 /** Top-level keys read from the stack config (each an object or scalar in `Pulumi.<stack>.yaml`). */
@@ -216,6 +218,10 @@ export function loadStackConfig(cfg: pulumi.Config = new pulumi.Config('stockval
   const apiKey = cfg.getSecret('apiSecretKey');
   if (apiKey !== undefined) {
     secrets.apiSecretKey = apiKey;
+  }
+  const metricsToken = cfg.getSecret('metricsToken');
+  if (metricsToken !== undefined) {
+    secrets.metricsToken = metricsToken;
   }
   const grafana = cfg.getSecret('grafanaAdminPassword');
   if (grafana !== undefined) {

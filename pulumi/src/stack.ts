@@ -99,6 +99,9 @@ export function createStack(config: StackConfig, secrets: StackSecrets = {}): St
   if (secrets.apiSecretKey !== undefined) {
     secretEnv.API_SECRET_KEY = secrets.apiSecretKey;
   }
+  if (secrets.metricsToken !== undefined) {
+    secretEnv.METRICS_TOKEN = secrets.metricsToken;
+  }
 
   const api = new StockvalApi(
     'stockval-api',
@@ -121,6 +124,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets = {}): St
       migrate: config.migrate,
       seedDemo: config.seedDemo,
       serviceMonitorLabels: monitoring.selectorLabels,
+      metricsTokenInSecret: secrets.metricsToken !== undefined,
       monitoringDependsOn: monitoring.crdProviders,
     },
     { ...opts, dependsOn: [postgres, redis] },

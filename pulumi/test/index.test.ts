@@ -21,8 +21,9 @@ beforeAll(async () => {
       'stockval:env': '{"LOG_LEVEL":"debug","RATE_LIMIT_PER_MINUTE":"600"}',
       'stockval:nginx': '{"clientMaxBodySize":"2m","serviceType":"NodePort"}',
       'stockval:tushareToken': 'ts-secret-token',
+      'stockval:metricsToken': 'metrics-secret-token-123',
     },
-    ['stockval:tushareToken'],
+    ['stockval:tushareToken', 'stockval:metricsToken'],
   );
   program = await import('../index');
   await new Promise((r) => (program.apiService as pulumi.Output<string>).apply(r));
@@ -30,6 +31,14 @@ beforeAll(async () => {
 });
 
 describe('pulumi/index.ts', () => {
+  it('scrapes with METRICS_TOKEN from the API secret when one is configured', () => {
+    const sm = byName('kubernetes:monitoring.coreos.com/v1:ServiceMonitor', 'stockval-api') as Obj;
+    expect(sm.spec.endpoints[0].authorization).toEqual({
+      type: 'Bearer',
+      credentials: { name: 'stockval-api-secrets', key: 'METRICS_TOKEN' },
+    });
+  });
+
   it('exports the stack outputs', async () => {
     const value = (o: unknown) => new Promise((r) => (o as pulumi.Output<unknown>).apply(r));
     expect(await value(program.namespace)).toBe('stockval');
@@ -57,6 +66,7 @@ describe('pulumi/index.ts', () => {
   it('puts the secret into the Secret only, never the ConfigMap', () => {
     const secret = byName('kubernetes:core/v1:Secret', 'stockval-api-secrets') as Obj;
     expect(secret.stringData.TUSHARE_TOKEN).toBe('ts-secret-token');
+    expect(secret.stringData.METRICS_TOKEN).toBe('metrics-secret-token-123');
     const cm = byName('kubernetes:core/v1:ConfigMap', 'stockval-api-config') as Obj;
     expect(JSON.stringify(cm)).not.toContain('ts-secret-token');
   });

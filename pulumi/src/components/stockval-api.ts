@@ -35,6 +35,8 @@ export interface StockvalApiArgs {
   seedDemo?: boolean;
   /** ServiceMonitor labels (e.g. `{ release: 'kube-prometheus-stack' }`); omitted → no ServiceMonitor. */
   serviceMonitorLabels?: Record<string, string>;
+  /** `secrets` holds METRICS_TOKEN: the ServiceMonitor sends it as a Bearer token. */
+  metricsTokenInSecret?: boolean;
   /** Resources the ServiceMonitor must wait for (the operator's CRDs). */
   monitoringDependsOn?: pulumi.Resource[];
 }
@@ -256,7 +258,22 @@ export class StockvalApi extends pulumi.ComponentResource {
           spec: {
             selector: { matchLabels: selectorLabels(args.appName) },
             namespaceSelector: { matchNames: [ns] },
-            endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
+            endpoints: [
+              {
+                port: 'http',
+                path: '/metrics',
+                interval: '30s',
+                scrapeTimeout: '10s',
+                ...(args.metricsTokenInSecret === true
+                  ? {
+                      authorization: {
+                        type: 'Bearer',
+                        credentials: { name: secret.metadata.name, key: 'METRICS_TOKEN' },
+                      },
+                    }
+                  : {}),
+              },
+            ],
           },
         },
         { parent: this, dependsOn: args.monitoringDependsOn ?? [] },
