@@ -47,6 +47,8 @@ export interface FakeLlm {
   baseUrl: string;
   port: number;
   requests: FakeLlmRequest[];
+  /** Streamed replies whose client went away before the end (the caller cancelled). */
+  readonly cancelled: number;
   /** The next requests get these faults, in order (one fault per request). */
   failNext(...faults: FakeLlmFault[]): void;
   setReply(reply: (req: FakeLlmRequest) => string): void;
@@ -92,6 +94,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
   const faults: FakeLlmFault[] = [];
   const requests: FakeLlmRequest[] = [];
   const sockets = new Set<Socket>();
+  let cancelled = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
@@ -159,6 +162,12 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     for (let i = 0; i < text.length; i += chunkSize) {
       parts.push(text.slice(i, i + chunkSize));
     }
+    let finished = false;
+    res.on('close', () => {
+      if (!finished) {
+        cancelled++;
+      }
+    });
     for (const [i, part] of parts.entries()) {
       if (res.destroyed) {
         return;
@@ -177,6 +186,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     if (body.stream_options !== undefined) {
       res.write(chunkJson(model, null, null, usage));
     }
+    finished = true;
     res.end('data: [DONE]\n\n');
   }
 
@@ -193,6 +203,9 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    get cancelled() {
+      return cancelled;
+    },
     failNext: (...f) => {
       faults.push(...f);
     },

@@ -13,6 +13,7 @@ import { ApiError } from '@/errors/api-error';
 import { classifyError, zodIssues } from '@/errors/handlers';
 import { notFoundResponse, openApiErrorResponses, unprocessableResponse } from '@/errors/openapi-responses';
 import type { ChatStream } from '@/llm/client';
+import { LlmError } from '@/llm/errors';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import { finishReport, type PreparedReport, prepareReport } from '@/services/reports/prepare-report';
 import { reportDeps } from '@/services/reports/report-deps';
@@ -106,6 +107,11 @@ async function writeEvents(
       await send('done', view);
     }
   } catch (err) {
+    if (err instanceof LlmError && err.code === 'aborted') {
+      // The client went away: the model call is cancelled and nothing is stored; not a failure of ours.
+      ctx.logger.info('report stream cancelled by the client', { request_id: c.get('requestId') });
+      return;
+    }
     const out = classifyError(toReportApiError(err));
     if (out.status >= 500) {
       ctx.logger.warn('report stream failed', { code: out.code, request_id: c.get('requestId') });

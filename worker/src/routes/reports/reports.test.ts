@@ -287,6 +287,24 @@ describe('POST /api/v1/reports with a model (fake OpenAI-compatible server)', ()
     expect(events.some((e) => e.event === 'done')).toBe(false);
   });
 
+  it('a client that disconnects cancels the model call; nothing is stored', async () => {
+    const slow = await startFakeLlm({ reply: groundedReplyWithInvention, chunkSize: 5, chunkDelayMs: 100 });
+    try {
+      const vars = { ...llmEnv(), LLM_BASE_URL: slow.baseUrl };
+      const app = appWith(vars, { clientKey: () => '10.0.1.8' });
+      const res = await post(app, { ts_code: '600519.SH', forecast_years: 9 });
+      const reader = res.body?.getReader();
+      const first = await reader?.read();
+      expect(new TextDecoder().decode(first?.value)).toContain('event: meta');
+      await reader?.cancel();
+      await expect.poll(() => slow.cancelled, { timeout: 3000 }).toBe(1);
+      const after = await post(app, { ts_code: '600519.SH', forecast_years: 9, stream: false });
+      expect(((await after.json()) as { cached: boolean }).cached).toBe(false);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('no request ever goes to a URL supplied by a client', async () => {
     const app = appWith(llmEnv(), { clientKey: () => '10.0.1.7' });
     const before = llm.requests.length;
