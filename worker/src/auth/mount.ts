@@ -4,7 +4,7 @@
  * 1. per-address rate limit (RATE_LIMIT_PER_MINUTE) — cheapest, before any database lookup;
  * 2. `authenticate()` — sets `c.var.auth` (401 for a bad bearer, 403 for a missing CSRF token, 503 when the
  *    database cannot be asked);
- * 3. per-user / per-API-key rate limit (RATE_LIMIT_USER_PER_MINUTE);
+ * 3. per-user / per-API-key rate limit (RATE_LIMIT_USER_PER_MINUTE; not for the API_SECRET_KEY server key);
  * 4. with AUTH_REQUIRED, the gate: every `/api/*` path except register/login needs a caller, and the data
  *    endpoints (valuation, sensitivity, stocks) need `valuation:read`.
  *
@@ -109,7 +109,9 @@ export function mountAuth(app: AppOpenApi, opts: MountAuthOptions): MountedAuth 
       onStoreError,
       key: (c) => {
         const auth = c.get('auth');
-        if (auth === undefined) {
+        // The server key is the operator's own machine access (as before accounts existed): only the per-address
+        // budget applies to it.
+        if (auth === undefined || auth.via === 'server_key') {
           return undefined;
         }
         return auth.apiKeyId !== undefined ? `key:${auth.apiKeyId}` : auth.userId;

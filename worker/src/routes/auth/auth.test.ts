@@ -514,6 +514,14 @@ describe('AUTH_REQUIRED and the server key', () => {
     expect((await call(closed, 'GET', '/health')).status).toBe(200);
   });
 
+  it('the server key is not subject to the per-user budget (only to the per-address one)', async () => {
+    const limited = build({ API_SECRET_KEY: SERVER_KEY, RATE_LIMIT_USER_PER_MINUTE: '1' });
+    const headers = { authorization: `Bearer ${SERVER_KEY}` };
+    for (let i = 0; i < 3; i++) {
+      expect((await call(limited, 'GET', '/api/v1/stocks?q=600519', { headers })).status).toBe(200);
+    }
+  });
+
   it('API_SECRET_KEY alone turns AUTH_REQUIRED on (the earlier behaviour)', async () => {
     const keyed = build({ API_SECRET_KEY: SERVER_KEY });
     expect((await call(keyed, 'GET', '/api/v1/stocks?q=600519')).status).toBe(401);
