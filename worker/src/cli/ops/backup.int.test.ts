@@ -166,6 +166,12 @@ describe('backup → drop → restore drill', () => {
       const r = await ops(['restore', dumpFile, '--yes'], urlFor(SOURCE));
       expect(r.code).toBe(1);
       expect(r.err).toContain('public.stock_basic has 5 rows, backup had 6');
+      const wrongSum = JSON.parse(original);
+      wrongSum.tables['public.income_statement'].checksum = '0';
+      writeFileSync(manifestFile, JSON.stringify(wrongSum));
+      const r2 = await ops(['restore', dumpFile, '--yes'], urlFor(SOURCE));
+      expect(r2.code).toBe(1);
+      expect(r2.err).toContain('public.income_statement checksum differs');
     } finally {
       writeFileSync(manifestFile, original);
     }
