@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createPrometheusMetrics } from './node/prometheus';
-import { metricFamilies } from './prom-text';
+import { metricFamilies, metricNamesIn } from './prom-text';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -24,41 +24,6 @@ const PROMTOOL = '/usr/bin/promtool';
 
 /** Metrics the app does not export but the rules may use: Prometheus' own `up` and kube-state-metrics' restarts. */
 const OUTSIDE_METRICS = new Set(['up', 'kube_pod_container_status_restarts_total']);
-
-const KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'and',
-  'or',
-  'unless',
-  'bool',
-  'offset',
-  'inf',
-  'nan',
-]);
-
-/** Metric names referenced by a PromQL expression (label matchers, ranges, grouping clauses and functions removed). */
-export function metricNamesIn(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/(^|[^A-Za-z0-9_:])\d+(\.\d+)?(e[+-]?\d+)?/gi, '$1 ');
-  const names = new Set<string>();
-  for (const m of stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)) {
-    const after = stripped.slice((m.index ?? 0) + m[0].length).trimStart();
-    if (after.startsWith('(') || KEYWORDS.has(m[0].toLowerCase())) {
-      continue;
-    }
-    names.add(m[0]);
-  }
-  return [...names];
-}
 
 /** Everything the Node server's registry declares, with the histogram series suffixes. */
 async function exportedNames(): Promise<Set<string>> {
@@ -132,24 +97,6 @@ async function promtool(...args: string[]): Promise<string> {
 
 const tmp = mkdtempSync(join(tmpdir(), 'stockval-ops-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-describe('metricNamesIn', () => {
-  it('finds metric names and nothing else', () => {
-    expect(
-      metricNamesIn(
-        'histogram_quantile(0.95, sum by (le, route) (rate(api_request_duration_seconds_bucket{route!~"/metrics|up"}[5m]))) > 0.5',
-      ),
-    ).toEqual(['api_request_duration_seconds_bucket']);
-    expect(metricNamesIn('nodejs_eventloop_lag_p99_seconds{job=~".*"}')).toEqual([
-      'nodejs_eventloop_lag_p99_seconds',
-    ]);
-    expect(
-      metricNamesIn(
-        'sum(rate(a_total{status=~"5.."}[5m])) / clamp_min(sum(rate(b_total[5m])), 1e-9) > 0.05 and on() up == 0',
-      ).sort(),
-    ).toEqual(['a_total', 'b_total', 'up']);
-  });
-});
 
 describe('ops/prometheus', () => {
   it('prometheus.yml passes promtool check config (and finds the rule file)', async () => {
