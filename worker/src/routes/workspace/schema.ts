@@ -8,13 +8,38 @@ import { z } from '@hono/zod-openapi';
 /** Largest saved JSON object (inputs, result summary or UI state), bytes of its JSON text. */
 export const MAX_JSON_BYTES = 64 * 1024;
 
+/**
+ * Deepest nesting of a saved object. Far deeper JSON (a 1 MB body holds 100 000 levels) overflows the stack of
+ * JSON.stringify and PostgreSQL's jsonb parser: that must be a 400, not a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth check without recursion (the input is exactly what would overflow a recursive walk). */
+function withinDepth(value: unknown, max: number): boolean {
+  const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 0 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (top.v !== null && typeof top.v === 'object') {
+      if (top.d >= max) {
+        return false;
+      }
+      for (const child of Object.values(top.v)) {
+        stack.push({ v: child, d: top.d + 1 });
+      }
+    }
+  }
+  return true;
+}
+
 export const JsonObjectSchema = z
   .record(z.string(), z.unknown())
-  .refine(
-    (v) => JSON.stringify(v).length <= MAX_JSON_BYTES,
-    `must be at most ${MAX_JSON_BYTES} bytes of JSON`,
-  )
-  .openapi({ description: 'Any JSON object (≤ 64 KB)' });
+  .superRefine((v, ctx) => {
+    if (!withinDepth(v, MAX_JSON_DEPTH)) {
+      ctx.addIssue({ code: 'custom', message: `must be nested at most ${MAX_JSON_DEPTH} levels deep` });
+    } else if (JSON.stringify(v).length > MAX_JSON_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_JSON_BYTES} bytes of JSON` });
+    }
+  })
+  .openapi({ description: 'Any JSON object (≤ 64 KB, ≤ 64 levels deep)' });
 
 export const WorkspaceSchema = z
   .object({
