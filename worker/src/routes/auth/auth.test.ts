@@ -323,6 +323,17 @@ describe('CSRF (cookie-authenticated state changes)', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('a cross-site form cannot sign a browser in (login CSRF): only application/json bodies are read', async () => {
+    const a = await signIn(app);
+    const res = await app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: a.email, password: PASSWORD }),
+    });
+    expect([400, 415]).toContain(res.status);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
   it('bearer requests need no CSRF token; sign-in ignores a stale cookie', async () => {
     const a = await signIn(app);
     expect((await call(app, 'POST', '/api/v1/auth/logout', { headers: a.bearer })).status).toBe(200);
