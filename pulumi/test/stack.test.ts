@@ -268,6 +268,14 @@ describe('monitoring', () => {
     expect(kps.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(kps.values.prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
     expect(kps.values.grafana.admin.existingSecret).toBe('grafana-admin');
+    // The namespace exists before the chart, so the Grafana secret can be created first.
+    expect(kps.createNamespace).toBeUndefined();
+    expect((byName('kubernetes:core/v1:Namespace', 'monitoring') as Obj).metadata.labels).not.toHaveProperty(
+      'pod-security.kubernetes.io/enforce',
+    );
+    expect((byName('kubernetes:core/v1:Secret', 'grafana-admin') as Obj).metadata.namespace).toBe(
+      'monitoring',
+    );
   });
 
   it('loads the PrometheusRule from ops/prometheus/alert-rules.yml (when present)', () => {

@@ -41,13 +41,23 @@ export class Monitoring extends pulumi.ComponentResource {
     this.crdProviders = [];
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': 'pulumi' };
 
+    // The monitoring namespace, created here (not by Helm) so the Grafana secret can exist before the chart.
+    // Not restricted: node-exporter needs host access. With installStack=false it must already exist.
+    const namespace = args.installStack
+      ? new k8s.core.v1.Namespace(
+          `${name}-ns`,
+          { metadata: { name: args.namespace, labels } },
+          { parent: this },
+        ).metadata.name
+      : pulumi.output(args.namespace);
+
     let adminSecret: k8s.core.v1.Secret | undefined;
     if (args.grafanaAdminPassword !== undefined) {
       // Grafana admin credentials from the stack's secret config instead of the chart's default password.
       adminSecret = new k8s.core.v1.Secret(
         `${name}-grafana-admin`,
         {
-          metadata: { name: 'grafana-admin', namespace: args.namespace, labels },
+          metadata: { name: 'grafana-admin', namespace, labels },
           stringData: { 'admin-user': 'admin', 'admin-password': args.grafanaAdminPassword },
         },
         { parent: this },
@@ -63,8 +73,7 @@ export class Monitoring extends pulumi.ComponentResource {
           chart: KUBE_PROMETHEUS_STACK_CHART.chart,
           version: KUBE_PROMETHEUS_STACK_CHART.version,
           repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_CHART.repo },
-          namespace: args.namespace,
-          createNamespace: true,
+          namespace,
           timeout: 900,
           values: kubePrometheusStackValues(
             adminSecret !== undefined ? { grafanaAdminSecret: 'grafana-admin' } : {},
@@ -106,7 +115,7 @@ export class Monitoring extends pulumi.ComponentResource {
         {
           metadata: {
             name: 'stockval-dashboards',
-            namespace: args.namespace,
+            namespace,
             labels: { ...labels, grafana_dashboard: '1' },
           },
           data: dashboards,
