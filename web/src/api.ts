@@ -16,6 +16,27 @@ export class ApiError extends Error {
   }
 }
 
+let inflight = 0;
+let progressTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows the page's progress bar while any request has been running for more than 300 ms. */
+function track(delta: 1 | -1): void {
+  inflight += delta;
+  const bar = typeof document !== 'undefined' ? document.getElementById('progress') : null;
+  if (bar === null) {
+    return;
+  }
+  if (inflight > 0 && progressTimer === undefined) {
+    progressTimer = setTimeout(() => {
+      bar.hidden = inflight === 0;
+    }, 300);
+  } else if (inflight === 0) {
+    clearTimeout(progressTimer);
+    progressTimer = undefined;
+    bar.hidden = true;
+  }
+}
+
 function csrfToken(): string | null {
   const m = /(?:^|;\s*)sv_csrf=([^;]*)/.exec(document.cookie);
   return m?.[1] !== undefined ? decodeURIComponent(m[1]) : null;
@@ -39,6 +60,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     }
   }
   let res: Response;
+  track(1);
   try {
     res = await fetch(path, {
       method,
@@ -48,6 +70,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'network error');
+  } finally {
+    track(-1);
   }
   if (res.status === 204) {
     return null as T;

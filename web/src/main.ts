@@ -177,26 +177,25 @@ const pick = (o: { zh: string; en: string }) => o[lang()];
 // Status and progress (shown only when an operation takes longer than 300 ms)
 
 let busy = 0;
-let progressTimer: ReturnType<typeof setTimeout> | undefined;
+let labelTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Runs `f` with a progress indication that appears after 300 ms. */
+/**
+ * Runs `f`, saying what is happening once it has taken 300 ms (the progress bar itself follows every API request,
+ * see api.ts). Quick operations stay silent so the page does not flicker.
+ */
 export async function withProgress<T>(label: string, f: () => Promise<T>): Promise<T> {
   busy++;
-  $('status').textContent = label;
-  $('status').className = '';
-  if (progressTimer === undefined) {
-    progressTimer = setTimeout(() => {
-      $('progress').hidden = false;
-    }, 300);
-  }
+  clearTimeout(labelTimer);
+  labelTimer = setTimeout(() => {
+    $('status').textContent = label;
+    $('status').className = '';
+  }, 300);
   try {
     return await f();
   } finally {
     busy--;
     if (busy === 0) {
-      clearTimeout(progressTimer);
-      progressTimer = undefined;
-      $('progress').hidden = true;
+      clearTimeout(labelTimer);
       if ($('status').textContent === label) {
         $('status').textContent = '';
       }
@@ -1176,6 +1175,7 @@ export function renderAll(): void {
     $('status').textContent = '';
   }
   const r = c.result.value;
+  $('compute-ms').textContent = `· ${t('computed_in')(Math.max(1, Math.round(c.ms)))}`;
   const note = $('model-note');
   note.hidden = r.model === 'dcf';
   note.textContent = r.model === 'dcf' ? '' : `${t('model_used')}: ${r.model}. ${t('equity_model_note')}`;
