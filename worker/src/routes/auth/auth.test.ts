@@ -432,17 +432,23 @@ describe('logout, logout-all, sessions', () => {
 describe('POST /api/v1/auth/password', () => {
   const NEW = 'harbour-quince-violet-77';
 
-  it('200: changes the password and signs out every other session, keeping this one', async () => {
+  it('200: changes the password, signs out every other session and replaces this one', async () => {
     const a = await signIn(app);
     const b = await signIn(app, { email: a.email, register: false });
-    const res = await call(app, 'POST', '/api/v1/auth/password', {
-      body: { current_password: PASSWORD, new_password: NEW },
-      headers: a.bearer,
-    });
+    const res = await call<{ sessions_revoked: number; token: string; csrf_token: string }>(
+      app,
+      'POST',
+      '/api/v1/auth/password',
+      { body: { current_password: PASSWORD, new_password: NEW }, headers: a.bearer },
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ sessions_revoked: 1 });
-    expect((await call(app, 'GET', '/api/v1/auth/me', { headers: a.bearer })).status).toBe(200);
+    expect(res.body.sessions_revoked).toBe(1);
+    expect(res.setCookies.some((l) => l.startsWith(`sv_session=${res.body.token}`))).toBe(true);
+    expect((await call(app, 'GET', '/api/v1/auth/me', { headers: a.bearer })).status).toBe(401);
+    const fresh = { authorization: `Bearer ${res.body.token}` };
+    expect((await call(app, 'GET', '/api/v1/auth/me', { headers: fresh })).status).toBe(200);
     expect((await call(app, 'GET', '/api/v1/auth/me', { headers: b.bearer })).status).toBe(401);
+    secrets.push(res.body.token, res.body.csrf_token);
     const old = await call(app, 'POST', '/api/v1/auth/login', {
       body: { email: a.email, password: PASSWORD },
     });

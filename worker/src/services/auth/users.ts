@@ -17,7 +17,7 @@ import {
 } from './login-throttle';
 import { hashPassword, verifyDummy, verifyPassword } from './password';
 import { passwordProblem } from './password-policy';
-import { createSession, type NewSession, revokeAllSessions } from './sessions';
+import { createSession, type NewSession, revokeAllSessions, revokeSession } from './sessions';
 
 export interface UserView {
   id: string;
@@ -121,17 +121,18 @@ export async function getUser(deps: AuthDeps, userId: string): Promise<UserView 
 }
 
 /**
- * Changes the password after re-checking the current one, and revokes every other session of the user (ASVS
- * V7.4.3); the session making the change stays signed in. API keys are separate credentials and stay valid.
- * @returns how many other sessions were revoked.
+ * Changes the password after re-checking the current one and revokes every other session of the user (ASVS
+ * V7.4.3). The session making the change is replaced by a new one (a new token after re-authentication, ASVS
+ * V7.2.4), so a token captured before the change is useless. API keys are separate credentials and stay valid.
+ * @returns how many other sessions were revoked, and the replacement session (when a session made the change).
  * @throws {InvalidCredentialsError} wrong current password (counts as a failed sign-in); InvalidRequestError weak
  * or unchanged new password.
  */
 export async function changePassword(
   deps: AuthDeps,
   auth: AuthContext,
-  input: { current_password: string; new_password: string; ip: string },
-): Promise<number> {
+  input: { current_password: string; new_password: string; ip: string; userAgent?: string | undefined },
+): Promise<{ revoked: number; session: NewSession | undefined }> {
   await assertAuthBudget(deps, 'password', input.ip);
   const rows = await guardDb(deps, (db) => db.select().from(users).where(eq(users.id, auth.userId)).limit(1));
   const row = rows[0];
@@ -159,6 +160,11 @@ export async function changePassword(
       .where(eq(users.id, row.id)),
   );
   const revoked = await revokeAllSessions(deps, row.id, auth.sessionId);
+  let session: NewSession | undefined;
+  if (auth.sessionId !== undefined) {
+    await revokeSession(deps, row.id, auth.sessionId);
+    session = await createSession(deps, row.id, { ip: input.ip, userAgent: input.userAgent });
+  }
   deps.logger.info('password changed', { user_id: row.id, sessions_revoked: revoked });
-  return revoked;
+  return { revoked, session };
 }
