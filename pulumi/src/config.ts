@@ -155,6 +155,8 @@ export interface StackSecrets {
   grafanaAdminPassword?: pulumi.Output<string>;
   /** METRICS_TOKEN of the API; the ServiceMonitor then scrapes with it as a Bearer token. */
   metricsToken?: pulumi.Output<string>;
+  /** PEM certificate chain and key for Nginx; when set, the stack creates the TLS Secret itself. */
+  tls?: { cert: pulumi.Output<string>; key: pulumi.Output<string> };
 }
 
 /** Top-level keys read from the stack config (each an object or scalar in `Pulumi.<stack>.yaml`). */
@@ -218,6 +220,14 @@ export function loadStackConfig(cfg: pulumi.Config = new pulumi.Config('stockval
   const apiKey = cfg.getSecret('apiSecretKey');
   if (apiKey !== undefined) {
     secrets.apiSecretKey = apiKey;
+  }
+  const tlsCert = cfg.getSecret('tlsCertificate');
+  const tlsKey = cfg.getSecret('tlsPrivateKey');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new Error('set both stockval:tlsCertificate and stockval:tlsPrivateKey (PEM), or neither');
+  }
+  if (tlsCert !== undefined && tlsKey !== undefined) {
+    secrets.tls = { cert: tlsCert, key: tlsKey };
   }
   const metricsToken = cfg.getSecret('metricsToken');
   if (metricsToken !== undefined) {

@@ -140,6 +140,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets = {}): St
       upstream: api.upstream,
       serverName: config.domain,
       tlsSecretName: config.nginx.tlsSecretName,
+      ...(secrets.tls !== undefined ? { tls: secrets.tls } : {}),
       clientMaxBodySize: config.nginx.clientMaxBodySize,
       serviceType: config.nginx.serviceType,
       pdbMinAvailable: Math.min(config.pdbMinAvailable, config.nginx.replicas - 1),

@@ -22,8 +22,10 @@ beforeAll(async () => {
       'stockval:nginx': '{"clientMaxBodySize":"2m","serviceType":"NodePort"}',
       'stockval:tushareToken': 'ts-secret-token',
       'stockval:metricsToken': 'metrics-secret-token-123',
+      'stockval:tlsCertificate': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      'stockval:tlsPrivateKey': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
     },
-    ['stockval:tushareToken', 'stockval:metricsToken'],
+    ['stockval:tushareToken', 'stockval:metricsToken', 'stockval:tlsCertificate', 'stockval:tlsPrivateKey'],
   );
   program = await import('../index');
   await new Promise((r) => (program.apiService as pulumi.Output<string>).apply(r));
@@ -61,6 +63,13 @@ describe('pulumi/index.ts', () => {
     expect((byName('kubernetes:core/v1:Service', 'stockval-nginx') as Obj).spec.type).toBe('NodePort');
     const conf = (byName('kubernetes:core/v1:ConfigMap', 'stockval-nginx-conf') as Obj).data['nginx.conf'];
     expect(conf).toContain('client_max_body_size 2m;');
+  });
+
+  it('creates the TLS secret from the PEM config Nginx mounts', () => {
+    const tls = byName('kubernetes:core/v1:Secret', 'stockval-tls') as Obj;
+    expect(tls.type).toBe('kubernetes.io/tls');
+    expect(tls.stringData['tls.crt']).toContain('BEGIN CERTIFICATE');
+    expect(tls.metadata.namespace).toBe('stockval');
   });
 
   it('puts the secret into the Secret only, never the ConfigMap', () => {

@@ -241,6 +241,8 @@ describe('Nginx', () => {
     const pod = d.spec.template.spec;
     expect(pod.securityContext.runAsUser).toBe(101);
     expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'stockval-tls' } });
+    // Without PEM config the secret is provided outside Pulumi (cert-manager, kubectl).
+    expect(() => byName('kubernetes:core/v1:Secret', 'stockval-tls')).toThrow(/found 0/);
     const svc = byName('kubernetes:core/v1:Service', 'stockval-nginx') as Obj;
     expect(svc.spec.type).toBe('LoadBalancer');
     expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([80, 443]);

@@ -19,8 +19,10 @@ export interface NginxProxyArgs {
   /** API upstream `host:port` (the API Service's cluster DNS name). */
   upstream: pulumi.Input<string>;
   serverName: string;
-  /** Existing `kubernetes.io/tls` Secret (tls.crt, tls.key). */
+  /** `kubernetes.io/tls` Secret (tls.crt, tls.key): existing, or created from `tls`. */
   tlsSecretName: string;
+  /** PEM certificate and key; when given, the Secret is created (else it must exist, e.g. from cert-manager). */
+  tls?: { cert: pulumi.Input<string>; key: pulumi.Input<string> };
   clientMaxBodySize: string;
   serviceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
   pdbMinAvailable: number;
@@ -42,6 +44,19 @@ export class NginxProxy extends pulumi.ComponentResource {
         clientMaxBodySize: args.clientMaxBodySize,
       }),
     );
+
+    // TLS Secret from the stack's secret config (otherwise it is provided outside Pulumi).
+    if (args.tls !== undefined) {
+      new k8s.core.v1.Secret(
+        `${name}-tls`,
+        {
+          metadata: { name: args.tlsSecretName, namespace: ns, labels },
+          type: 'kubernetes.io/tls',
+          stringData: { 'tls.crt': args.tls.cert, 'tls.key': args.tls.key },
+        },
+        { parent: this },
+      );
+    }
 
     // nginx.conf rendered from the shared template.
     const conf = new k8s.core.v1.ConfigMap(
