@@ -204,18 +204,26 @@ describe('valuation cache (PostgreSQL + Redis)', () => {
   });
 
   it('Redis unreachable (closed port): every request still succeeds, served by PostgreSQL or computed', async () => {
-    const dead = createRedisCache({ url: 'redis://127.0.0.1:1/0', commandTimeoutMs: 200 });
+    const closed = createRedisCache({ url: 'redis://127.0.0.1:1/0', commandTimeoutMs: 200 });
+    let gets = 0;
+    const dead: Cache = {
+      ...closed,
+      kind: closed.kind,
+      get: (key) => {
+        gets += 1;
+        return closed.get(key);
+      },
+    };
     const r = replica({ cache: dead, env: { REDIS_URL: 'redis://127.0.0.1:1/0' } });
     const body = { ts_code: '300750.SZ', valuation_date: '2026-03-13' };
     const first = await r.post(body);
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cache')).toBe('MISS');
     await until(async () => (await cacheRows('300750.SZ')) === 1);
-    const t0 = performance.now();
     const second = await r.post(body);
     expect(second.status).toBe(200);
     expect(second.headers.get('x-cache')).toBe('HIT'); // from the PostgreSQL tier
-    expect(performance.now() - t0).toBeLessThan(150); // Redis is skipped after the failure, no timeout per request
+    expect(gets).toBe(1); // Redis is skipped after the failure: no timeout per request
     expect(logs.some((l) => l.includes('cache read failed'))).toBe(true);
   });
 
