@@ -28,7 +28,6 @@ import { registerHealthRoutes } from '@/routes/health';
 import { registerKeyRoutes } from '@/routes/keys';
 import { registerMetricsRoutes } from '@/routes/metrics';
 import { registerReportRoutes } from '@/routes/reports';
-import { registerReportRoutes } from '@/routes/reports';
 import { registerScreenerRoutes } from '@/routes/screener';
 import { registerSensitivityRoutes } from '@/routes/sensitivity';
 import { registerStockRoutes } from '@/routes/stocks';
@@ -237,7 +236,6 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
   registerWorkspaceRoutes(app);
   registerAuthRoutes(app, auth);
   registerKeyRoutes(app, auth);
-  registerReportRoutes(app, auth);
   registerReportRoutes(app, auth);
   registerMetricsRoutes(app, { metrics: services.metrics, token: deps.env.metricsToken });
 
