@@ -3,8 +3,9 @@
  * TuShare returns is upserted into the database, so the next request for that company is served locally.
  *
  * Fallback happens when the database does not know the company or has no statements or no market data for it.
- * A failed write-through is reported to `onWriteError` and never fails the request; a TuShare failure falls back to
- * whatever the database had (and is rethrown only when the database had nothing).
+ * A failed write-through is reported to `onWriteError` and never fails the request; a TuShare failure (after the
+ * client's retries) falls back to whatever the database had, marked `stale` so the response can say so (and is
+ * rethrown only when the database had nothing). With `staleAfterDays`, an old market snapshot also asks TuShare.
  */
 import type { Database } from '@/db/client';
 import type { DataTableName } from '@/db/schema';
@@ -45,10 +46,26 @@ export interface HybridSourceOptions {
   onWriteError?: (err: unknown) => void;
   /** Called when TuShare fails but the database answer is used instead. */
   onFallbackError?: (err: unknown) => void;
+  /**
+   * Also ask TuShare when the database's latest market snapshot is more than this many calendar days older than
+   * the requested date (default: never; the daily sync keeps the database current). If TuShare then fails, the
+   * database answer is served marked `stale` (the valuation carries a DATA_SOURCE_STALE warning).
+   */
+  staleAfterDays?: number;
 }
 
 function incomplete(c: CompanyData | null): boolean {
   return c === null || c.market === null || (c.income.length === 0 && c.balance.length === 0);
+}
+
+/** Days from `from` to `to` (both YYYYMMDD). */
+function daysBetween(from: string, to: string): number {
+  const ms = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)));
+  return Math.round((ms(to) - ms(from)) / 86_400_000);
+}
+
+function yyyymmdd(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
 /**
@@ -64,6 +81,19 @@ export function createHybridSource(
 ): StockDataSource {
   const retryAfterMs = opts.retryAfterMs ?? 600_000;
   const now = opts.now ?? (() => Date.now());
+  const { staleAfterDays } = opts;
+  /** Incomplete, or (with staleAfterDays) a market snapshot too old for the requested date (China time). */
+  const wantsRefresh = (c: CompanyData | null, asOf: string | undefined): boolean => {
+    if (incomplete(c)) {
+      return true;
+    }
+    const traded = c?.market?.trade_date;
+    return (
+      staleAfterDays !== undefined &&
+      traded !== undefined &&
+      daysBetween(traded, asOf ?? yyyymmdd(now())) > staleAfterDays
+    );
+  };
   const recentlyAsked = new Map<string, number>();
   const askedRecently = (key: string): boolean => {
     const at = recentlyAsked.get(key);
@@ -97,7 +127,7 @@ export function createHybridSource(
     async getCompanyData(tsCode, asOf) {
       const local = await pg.getCompanyData(tsCode, asOf);
       const key = `${tsCode.trim().toUpperCase()}|${asOf ?? ''}`;
-      if (!incomplete(local) || askedRecently(key)) {
+      if (!wantsRefresh(local, asOf) || askedRecently(key)) {
         return local;
       }
       let raw: RawCompany | null;
@@ -106,7 +136,10 @@ export function createHybridSource(
       } catch (err) {
         if (local !== null) {
           opts.onFallbackError?.(err);
-          return local;
+          return {
+            ...local,
+            stale: { reason: 'upstream_unavailable', as_of: local.market?.trade_date ?? null },
+          };
         }
         throw err;
       }
@@ -122,7 +155,7 @@ export function createHybridSource(
         }
       }
       const fetched = ts.assemble(raw, asOf) ?? local;
-      if (incomplete(fetched)) {
+      if (wantsRefresh(fetched, asOf)) {
         remember(key);
       }
       return fetched;

@@ -53,6 +53,11 @@ export interface CompanyData {
   fina_indicator: StatementRow[];
   dividends: StatementRow[];
   market: MarketSnapshot | null;
+  /**
+   * Set when this answer is older than wanted and the upstream could not refresh it (hybrid source: TuShare
+   * failed after its retries), so the caller can serve it with a warning instead of failing.
+   */
+  stale?: { reason: 'upstream_unavailable'; as_of: string | null };
 }
 
 /** Options for listing market snapshots (screener). All bounds inclusive; market cap in yuan. */

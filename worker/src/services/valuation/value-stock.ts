@@ -30,6 +30,17 @@ export async function valueStock({
     const options = engineOptions(ctx, input.options);
     const result = valueCompany(subject.input, options);
     relabelServerDefaults(result.assumptions_trace, input.options);
+    const stale = subject.data.stale;
+    if (stale !== undefined) {
+      // The data source could not refresh the company (hybrid: TuShare down); say so instead of failing.
+      result.warnings.push({
+        code: 'DATA_SOURCE_STALE',
+        severity: 'warning',
+        message_zh: `数据源暂不可用，使用截至 ${stale.as_of ?? '未知日期'} 的本地数据`,
+        message_en: `The data source is unavailable; local data as of ${stale.as_of ?? 'an unknown date'} was used`,
+        fields: ['market'],
+      });
+    }
     const valuationResults = buildValuationResults(subject, result);
     if (input.sensitivity !== undefined) {
       valuationResults.sensitivity_analysis_result = runSensitivity(
