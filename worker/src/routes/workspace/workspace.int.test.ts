@@ -2,7 +2,7 @@
  * Workspace, history and watchlist routes over the real stack on real PostgreSQL (own database, loaded by a sync
  * from the fake TuShare server) with real sign-up/sign-in. Every route: 200, 401 (anonymous), 403 (server key,
  * API key without valuation:read), 400, and 404 for a missing or another user's record (404, never 403: ids cannot
- * be probed).
+ * be probed), and 429 beyond the per-user request budget.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -292,6 +292,23 @@ describe('history', () => {
       headers: { cookie: alice.cookie, 'x-csrf-token': alice.csrf },
     });
     expect(ok.status).toBe(204);
+  });
+});
+
+describe('rate limit', () => {
+  it.each(ROUTES)('%s %s: 429 with Retry-After beyond the per-user budget', async (method, path, body) => {
+    const limited = createApp({
+      ...deps,
+      env: loadEnv({ API_SECRET_KEY: SERVER_KEY, AUTH_REQUIRED: 'false', RATE_LIMIT_USER_PER_MINUTE: '2' }),
+    });
+    const erin = await signIn(limited);
+    for (let i = 0; i < 2; i++) {
+      expect((await call(limited, 'GET', '/api/v1/auth/me', { headers: erin.bearer })).status).toBe(200);
+    }
+    const res = await call(limited, method, path, { body, headers: erin.bearer });
+    expect(res.status).toBe(429);
+    expect(res.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
