@@ -9,8 +9,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
-import { ApiError } from '@/errors/api-error';
-import { classifyError, zodIssues } from '@/errors/handlers';
+import { classifyError } from '@/errors/handlers';
 import { notFoundResponse, openApiErrorResponses, unprocessableResponse } from '@/errors/openapi-responses';
 import type { ChatStream } from '@/llm/client';
 import { LlmError } from '@/llm/errors';
@@ -20,7 +19,8 @@ import { reportDeps } from '@/services/reports/report-deps';
 import { toReportView } from '@/services/reports/report-view';
 import { toReportApiError } from './llm-errors';
 import { reportOwner } from './owner';
-import { CLIENT_LLM_FIELDS, parseReportBody, ReportRequestSchema, ReportSchema } from './schema';
+import { refuseClientLlmFields, valuationOf } from './request';
+import { ReportRequestSchema, ReportSchema, splitReportBody } from './schema';
 
 export const route = createRoute({
   method: 'post',
@@ -126,32 +126,11 @@ async function writeEvents(
 export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<AppEnv>) => string): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const refused = CLIENT_LLM_FIELDS.filter((k) => k in body);
-    if (refused.length > 0) {
-      throw new ApiError(
-        'INVALID_REQUEST',
-        `${refused[0]}: the model and its endpoint are server configuration`,
-        {
-          details: refused.map((path) => ({
-            path,
-            message: 'not accepted: set by the server configuration',
-          })),
-        },
-      );
-    }
-    const parsed = parseReportBody(body);
-    if (!parsed.valuation.success) {
-      const issues = zodIssues(parsed.valuation.error);
-      throw new ApiError(
-        'INVALID_REQUEST',
-        `Invalid body: ${issues[0]?.path ?? ''}: ${issues[0]?.message ?? ''}`,
-        {
-          details: issues,
-        },
-      );
-    }
+    refuseClientLlmFields(body);
+    const parsed = splitReportBody(body);
     const ctx = c.get('services');
     const ownerId = await reportOwner(c, clientAddress, 'reports:write');
+    const valuation = await valuationOf(c, ownerId, parsed.valuationId, parsed.rest);
     const abort = new AbortController();
     c.req.raw.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     let prepared: PreparedReport | undefined;
@@ -159,7 +138,7 @@ export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<A
     try {
       prepared = await prepareReport({
         ctx,
-        input: { ownerId, valuation: parsed.valuation.data, language: parsed.language },
+        input: { ownerId, valuation, language: parsed.language },
       });
       const client = reportDeps(ctx).client;
       if (!parsed.stream) {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '@/app';
+import { valuationHistory } from '@/db/schema';
 import { type LlmRequestEvent, type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import type { AppOpenApi } from '@/routes/types';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
@@ -323,6 +324,53 @@ describe('POST /api/v1/reports with a model (fake OpenAI-compatible server)', ()
     expect(ok.status).toBe(200);
     expect(rogue.requests).toHaveLength(0);
     expect(llm.requests.length).toBe(before + 1);
+  });
+});
+
+describe('valuation_id: a valuation of my history', () => {
+  it('replays the stored request; other users and anonymous callers get 404', async () => {
+    const app = appWith({}, { clientKey: () => '10.0.2.1' });
+    const signUp = async (email: string) => {
+      const creds = { email, password: 'Correct-Horse-Battery-9417' };
+      expect(
+        (
+          await app.request('/api/v1/auth/register', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(creds),
+          })
+        ).status,
+      ).toBe(201);
+      const login = await app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(creds),
+      });
+      const b = (await login.json()) as { token: string; user: { id: string } };
+      return { auth: { authorization: `Bearer ${b.token}` }, userId: b.user.id };
+    };
+    const alice = await signUp('alice-reports@example.com');
+    const bob = await signUp('bob-reports@example.com');
+    const [row] = await h.handle.db
+      .insert(valuationHistory)
+      .values({
+        user_id: alice.userId,
+        ts_code: '000333.SZ',
+        valuation_date: '2026-03-14',
+        inputs: { ts_code: '000333.SZ', forecast_years: 6, llm_api_base_url: rogue.baseUrl },
+        result_summary: {},
+      })
+      .returning({ id: valuationHistory.id });
+    const id = row?.id ?? '';
+    const res = await post(app, { valuation_id: id, stream: false }, alice.auth);
+    expect(res.status).toBe(200);
+    const report = ReportSchema.parse(await res.json());
+    expect(report.ts_code).toBe('000333.SZ');
+    expect(report.grounding.facts.find((f) => f.field.endsWith('forecast_period_years'))?.value).toBe(6);
+    expect(rogue.requests).toHaveLength(0);
+    expect((await post(app, { valuation_id: id }, bob.auth)).status).toBe(404);
+    expect((await post(app, { valuation_id: id })).status).toBe(404);
+    expect((await post(app, { valuation_id: id, ts_code: '600519.SH' }, alice.auth)).status).toBe(400);
   });
 });
 

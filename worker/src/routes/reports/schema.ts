@@ -28,6 +28,11 @@ export const ReportRequestSchema = z
     stream: z.boolean().default(true).openapi({
       description: 'true: Server-Sent Events (meta, delta…, verification, done); false: one JSON report',
     }),
+    valuation_id: z
+      .string()
+      .uuid()
+      .optional()
+      .openapi({ description: 'Instead of a valuation request: the id of a valuation in my history' }),
   })
   .passthrough()
   .openapi('ReportRequest', {
@@ -36,10 +41,15 @@ export const ReportRequestSchema = z
     example: { ts_code: '600519.SH', language: 'zh-CN', stream: true },
   });
 
-/** Splits the body into report settings and the normalized valuation request. */
-export function parseReportBody(body: z.output<typeof ReportRequestSchema>) {
-  const { language, stream, ...rest } = body;
-  return { language, stream, valuation: ValuationRequestSchema.safeParse(rest), rest };
+/** Splits the body into report settings and the valuation request fields (checked by {@link parseValuation}). */
+export function splitReportBody(body: z.output<typeof ReportRequestSchema>) {
+  const { language, stream, valuation_id, ...rest } = body;
+  return { language, stream, valuationId: valuation_id, rest: rest as Record<string, unknown> };
+}
+
+/** The valuation part through the valuation endpoint's own schema. */
+export function parseValuation(fields: Record<string, unknown>) {
+  return ValuationRequestSchema.safeParse(fields);
 }
 
 const FactSchema = z.object({
