@@ -116,7 +116,7 @@ describe.skipIf(!isRoot)('the image file set, as uid 10001', () => {
     server = spawn(cmd[0] as string, cmd.slice(1), { cwd: app, env: env(), uid: UID, gid: UID });
     server.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
     server.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
-    for (let i = 0; i < 200 && port === 0; i++) {
+    for (let i = 0; i < 600 && port === 0; i++) {
       const m = /listening on http:\/\/localhost:(\d+)/.exec(logs.join(''));
       port = m ? Number(m[1]) : 0;
       if (server.exitCode !== null) {
@@ -140,7 +140,7 @@ describe.skipIf(!isRoot)('the image file set, as uid 10001', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
     }
-  }, 90_000);
+  }, 120_000);
 
   it('stops cleanly on SIGTERM', async () => {
     server?.kill('SIGTERM');
