@@ -29,25 +29,8 @@ import { selectPeriods } from './period-selection';
 import type { CompanyInput, StatementRow, TraceEntry, ValuationOptions, Warning } from './types';
 import { makeWarning } from './warnings';
 
-/** Options of {@link valueFinancialCompany}; extends the general options (shared CAPM names). */
-export interface FinancialModelOptions extends ValuationOptions {
-  /** 'auto' (residual income, falling back to DDM), 'residual_income' or 'ddm'. Default 'auto'. */
-  financial_model?: 'auto' | 'residual_income' | 'ddm';
-  /** Direct cost of equity, decimal in (0,1); overrides CAPM. */
-  cost_of_equity?: number;
-  /** Years over which ROE fades from ROE_0 to the terminal ROE (integer 1–30). Default 10. */
-  roe_fade_years?: number;
-  /** Terminal (steady-state) ROE, decimal. Default = Ke (no excess return after the fade). */
-  terminal_roe?: number;
-  /** Starting ROE override, decimal (0.12 = 12 %). Default: median of the last ≤ 3 annual ROEs. */
-  roe?: number;
-  /** Dividend payout ratio, decimal in [0,1]. Default: TTM DPS / latest EPS, else 0.30 (residual income only). */
-  payout_ratio?: number;
-  /** DDM stage-1 length in years (integer 0–30). Default 5. */
-  ddm_stage1_years?: number;
-  /** DDM stage-1 dividend growth, decimal. Default clamp(ROE_0·(1 − payout), 0, 0.10), else the perpetual rate. */
-  ddm_stage1_growth_rate?: number;
-}
+/** Options of {@link valueFinancialCompany}: the general options, whose financial-model fields it reads. */
+export type FinancialModelOptions = ValuationOptions;
 
 export type FinancialModel = 'residual_income' | 'ddm';
 

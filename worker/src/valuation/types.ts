@@ -144,6 +144,23 @@ export interface ValuationOptions {
   /** Direct WACC override (decimal, 0 < x < 1). Cost of equity is still computed for display. */
   discount_rate?: number;
   /** 'target' (D/V = target_debt_ratio) or 'market' (E = price·shares, D = interest-bearing debt). Default 'market' ('target' when only target_debt_ratio is given). */
+  // Financial companies (comp_type 2/3/4: banks, insurers, brokers), read by valueFinancialCompany.
+  /** 'auto' (residual income, falling back to DDM), 'residual_income' or 'ddm'. Default 'auto'. */
+  financial_model?: 'auto' | 'residual_income' | 'ddm';
+  /** Direct cost of equity, decimal in (0,1); overrides CAPM. */
+  cost_of_equity?: number;
+  /** Years over which ROE fades from ROE_0 to the terminal ROE (integer 1–30). Default 10. */
+  roe_fade_years?: number;
+  /** Terminal (steady-state) ROE, decimal. Default = Ke (no excess return after the fade). */
+  terminal_roe?: number;
+  /** Starting ROE override, decimal (0.12 = 12 %). Default: median of the last ≤ 3 annual ROEs. */
+  roe?: number;
+  /** Dividend payout ratio, decimal in [0,1]. Default: TTM DPS / latest EPS, else 0.30 (residual income only). */
+  payout_ratio?: number;
+  /** DDM stage-1 length in years (integer 0–30). Default 5. */
+  ddm_stage1_years?: number;
+  /** DDM stage-1 dividend growth, decimal. Default clamp(ROE_0·(1 − payout), 0, 0.10), else the perpetual rate. */
+  ddm_stage1_growth_rate?: number;
   /** Other current liabilities aggregation ('standard' | 'pg', OCL_AGGREGATION_MODE). Default 'standard'. */
   ocl_aggregation_mode?: OclAggregationMode;
   /** Cash-like assets counted as cash in the equity bridge. Default 'money_market'. */

@@ -100,6 +100,64 @@ export const valuationOptionFields = {
         "Capital weights: 'market' (default; E = price × shares, D = interest-bearing debt) or 'target' " +
         '(D/V = target_debt_ratio; chosen automatically when only target_debt_ratio is given)',
     }),
+  financial_model: z
+    .enum(['auto', 'residual_income', 'ddm'])
+    .optional()
+    .openapi({
+      description:
+        "Banks, insurers, brokers (comp_type 2/3/4): 'auto' (residual income, falling back to DDM), " +
+        "'residual_income' or 'ddm'. Default 'auto'",
+    }),
+  cost_of_equity: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .openapi({ description: 'Financial models: direct cost of equity (decimal, 0 < x < 1); overrides CAPM' }),
+  roe_fade_years: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .optional()
+    .openapi({ description: 'Financial models: years for ROE to fade to terminal_roe (default 10)' }),
+  terminal_roe: z
+    .number()
+    .min(-0.5)
+    .max(1)
+    .optional()
+    .openapi({ description: 'Financial models: steady-state ROE, decimal (default = cost of equity)' }),
+  roe: z
+    .number()
+    .min(-0.5)
+    .max(1)
+    .optional()
+    .openapi({
+      description: 'Financial models: starting ROE override, decimal (default median of ≤ 3 annual ROEs)',
+    }),
+  payout_ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .openapi({
+      description: 'Financial models: dividend payout ratio, decimal (default TTM DPS / EPS, else 0.30)',
+    }),
+  ddm_stage1_years: z
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .optional()
+    .openapi({ description: 'DDM: stage-1 length in years (default 5)' }),
+  ddm_stage1_growth_rate: z
+    .number()
+    .min(-0.5)
+    .max(0.5)
+    .optional()
+    .openapi({
+      description: 'DDM: stage-1 dividend growth, decimal (default from ROE and payout, capped at 10 %)',
+    }),
   ocl_aggregation_mode: z
     .enum(['standard', 'pg'])
     .optional()
