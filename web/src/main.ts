@@ -367,6 +367,11 @@ function serverBody(tsCode: string, overrides: Overrides) {
   };
 }
 
+/** The current valuation request without analysis sections (what reports and history record). */
+export function serverRequest(): Record<string, unknown> {
+  return { ts_code: state.tsCode, ...state.overrides };
+}
+
 /** Asks the server for the reference result of the current assumptions. */
 export async function fetchServer(): Promise<void> {
   const code = state.tsCode;
@@ -412,6 +417,8 @@ export async function valuate(
       state.overrides = { ...overrides };
       state.server = null;
       state.serverFor = null;
+      $('report-body').replaceChildren();
+      $('report-status').textContent = '';
       if (sens !== undefined) {
         state.sens = { ...state.sens, ...sens };
       }
@@ -1323,6 +1330,12 @@ export async function loadAccountWorkspace(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------------------
 // Export buttons
 
+function initReport(): void {
+  $('report-btn').addEventListener('click', () => {
+    void import('./report').then((m) => m.writeReport());
+  });
+}
+
 function initExport(): void {
   for (const kind of ['csv', 'xlsx', 'md'] as const) {
     $(`export-${kind}`).addEventListener('click', () => {
@@ -1349,6 +1362,7 @@ async function boot(): Promise<void> {
   });
   initSearch();
   initExport();
+  initReport();
   applyLang();
   await initAuth();
   let restored = false;
