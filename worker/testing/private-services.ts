@@ -7,11 +7,14 @@
  * (via `runuser`), which the Debian package creates. `privatePostgresUnavailable()` says why an instance cannot be
  * started here (binaries or user missing), so a test can skip with that message instead of failing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /** Debian's PostgreSQL 15 server binaries (the version `.ci/run` installs). */
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -142,13 +145,16 @@ export function privatePostgresUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Runs a PostgreSQL binary, as the postgres user when we are root. */
-function pgRun(bin: string, args: string[]): void {
+/**
+ * Runs a PostgreSQL binary, as the postgres user when we are root. Asynchronous: the test's load keeps running
+ * while the server stops and starts.
+ */
+async function pgRun(bin: string, args: string[]): Promise<void> {
   const cmd = join(PG_BIN, bin);
   if (isRoot()) {
-    execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'ignore', cwd: '/' });
+    await execFileAsync('runuser', ['-u', 'postgres', '--', cmd, ...args], { cwd: '/' });
   } else {
-    execFileSync(cmd, args, { stdio: 'ignore' });
+    await execFileAsync(cmd, args);
   }
 }
 
@@ -168,14 +174,36 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   if (ids !== undefined) {
     chownSync(dir, ids.uid, ids.gid);
   }
-  pgRun('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  await pgRun('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50 -c shared_buffers=16MB`;
   const start = async () => {
-    pgRun('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '30', 'start']);
+    await pgRun('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
     await waitForPort(port);
   };
   const stop = async () => {
-    pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    await pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   };
   await start();
   let closed = false;

@@ -89,6 +89,32 @@ export function validationHook(
   return errorResponse(c, 400, 'INVALID_REQUEST', message, issues);
 }
 
+/**
+ * True when `err` (or an error in its `cause` chain, where drizzle keeps the driver's error) says the database
+ * connection is gone: refused/reset sockets, SQLSTATE class 08 (connection exception) or 57P (server shutting
+ * down, restarting, starting up), or node-postgres's own connection messages. Such failures are transient: the
+ * client gets 503 + Retry-After, not a 500 (ops-security §3.2: Postgres down → writes 503).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08...|57P0[123])$/.test(code)
+    ) {
+      return true;
+    }
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused/i.test(
+        e.message,
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Maps a thrown value to code/status/message; unknown values become INTERNAL. */
 export function classifyError(err: unknown): {
   status: number;
@@ -143,6 +169,14 @@ export function classifyError(err: unknown): {
       // Hono's own 4xx messages ("Malformed JSON in request body") are safe to show.
       return { status: err.status, code, message: err.message || code };
     }
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is temporarily unavailable; try again shortly',
+      headers: { 'Retry-After': '5' },
+    };
   }
   return {
     status: 500,
