@@ -2,15 +2,14 @@
  * @module app
  * Builds the HTTP app from injected dependencies and nothing runtime-specific: `node.ts` serves it with
  * @hono/node-server, tests call `app.request()`, the Workers entry can wrap it. Request flow:
- * request id → security headers → access log → CORS → services → (per-address limit, authenticate, per-user limit,
- * AUTH_REQUIRED gate, 1 MB body limit on /api; see auth/mount.ts) → route
+ * request id → security headers → access log → IP allowlist (middleware/ip-allowlist) → CORS → services →
+ * (per-address limit, authenticate, per-user limit, AUTH_REQUIRED gate, 1 MB body limit on /api; see auth/mount.ts) → route
  * (validate → service → respond) → one error envelope for every failure.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { mountAuth } from '@/auth/mount';
 import type { StockDataSource } from '@/data/types';
@@ -20,8 +19,10 @@ import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
 import type { Cache } from '@/lib/cache/types';
 import { accessLog } from '@/middleware/access-log';
+import { clientAddressResolver, ipAllowlist } from '@/middleware/ip-allowlist';
 import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import { securityHeaders } from '@/middleware/security';
+import { strictCors } from '@/middleware/security/cors';
 import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import { registerAuthRoutes } from '@/routes/auth';
 import { registerHealthRoutes } from '@/routes/health';
@@ -72,8 +73,10 @@ export interface AppDeps {
    */
   metrics?: Metrics;
   /**
-   * Client identity for the rate limiter (the Node entry passes the socket's remote address). Default: one bucket
-   * for everybody, which only makes sense behind a single trusted client.
+   * The peer's address: the Node entry passes the socket's remote address, the Worker `CF-Connecting-IP`. The app
+   * resolves the client from it (TRUSTED_PROXIES / TRUSTED_PROXY_HEADER, middleware/ip-allowlist) for rate limits,
+   * login lockouts, the access log and IP_ALLOWLIST. Default: no address — one rate-limit bucket for everybody, and
+   * a configured IP_ALLOWLIST refuses every request.
    */
   clientKey?: (c: Context<AppEnv>) => string;
   /**
@@ -153,21 +156,6 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
   };
 }
 
-function corsMiddleware(origins: string[]): MiddlewareHandler | undefined {
-  if (origins.length === 0) {
-    return undefined;
-  }
-  return cors({
-    // Exact allowlist, matched origin echoed (with Vary: Origin); `*` only without credentials.
-    origin: origins.includes('*') ? '*' : origins,
-    credentials: false,
-    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'X-CSRF-Token'],
-    exposeHeaders: ['X-Request-Id', 'X-Cache'],
-    maxAge: 600,
-  });
-}
-
 /** The OpenAPI 3.1 document description (also used by the CLI/README generators). */
 export function openApiInfo(version: string, baseUrl: string) {
   return {
@@ -195,14 +183,31 @@ export function openApiInfo(version: string, baseUrl: string) {
  */
 export function createApp(deps: AppDeps, services: ServiceContext = createServiceContext(deps)): AppOpenApi {
   const app: AppOpenApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { network } = deps.env;
+  const peer = deps.clientKey;
+  const clientKey =
+    peer === undefined
+      ? undefined
+      : clientAddressResolver({
+          peer,
+          trustedProxies: network.trustedProxies,
+          header: network.forwardedHeader,
+        });
 
   app.use(
     '*',
     requestId({ limitLength: 64, generator: () => crypto.randomUUID() }),
     securityHeaders(),
-    accessLog({ logger: services.logger, metrics: services.metrics }),
+    accessLog({
+      logger: services.logger,
+      metrics: services.metrics,
+      ...(clientKey !== undefined ? { clientAddress: clientKey } : {}),
+    }),
   );
-  const corsHandler = corsMiddleware(deps.env.corsOrigins);
+  if (network.ipAllowlist.length > 0) {
+    app.use('*', ipAllowlist({ allow: network.ipAllowlist, clientAddress: clientKey ?? (() => 'unknown') }));
+  }
+  const corsHandler = strictCors(deps.env.corsOrigins);
   if (corsHandler !== undefined) {
     app.use('*', corsHandler);
   }
@@ -214,7 +219,7 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
     env: deps.env,
     services,
     ...(deps.rateLimitStore !== undefined ? { store: deps.rateLimitStore } : {}),
-    ...(deps.clientKey !== undefined ? { clientKey: deps.clientKey } : {}),
+    ...(clientKey !== undefined ? { clientKey } : {}),
   });
   app.use(
     '/api/*',

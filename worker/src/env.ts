@@ -8,6 +8,8 @@
  * existing `.env` keeps working. {@link ENV_DOCS} is the table the README's configuration section is generated from.
  */
 import { z } from 'zod';
+import { type Cidr, CidrError, parseCidrList } from '@/lib/cidr';
+import { FORWARDED_HEADERS } from '@/middleware/ip-allowlist/client-address';
 
 /** Where valuation data comes from. `pglite` is the embedded database seeded with the demo dataset. */
 export type DataSourceKind = 'pglite' | 'postgres' | 'tushare' | 'hybrid';
@@ -95,6 +97,24 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     description:
       'Allowed browser origins: JSON array or comma list; empty = same origin only; `*` = any origin, without credentials',
     default: 'empty',
+  },
+  {
+    name: 'IP_ALLOWLIST',
+    description:
+      'Comma-separated IPv4/IPv6 CIDR ranges (or single addresses) allowed to use the service; others get 403 `FORBIDDEN` (the probes `/health/live` and `/health/ready` stay open); empty = every address',
+    default: 'empty',
+  },
+  {
+    name: 'TRUSTED_PROXIES',
+    description:
+      'Comma-separated CIDR ranges of your reverse proxies / load balancers: only when the peer is one of them is TRUSTED_PROXY_HEADER read (right-most address that is not a trusted proxy); empty = forwarding headers are ignored',
+    default: 'empty',
+  },
+  {
+    name: 'TRUSTED_PROXY_HEADER',
+    description:
+      'The one forwarding header your trusted proxies set: `x-forwarded-for`, `forwarded` (RFC 7239 `for=`) or `x-real-ip`',
+    default: '`x-forwarded-for`',
   },
   {
     name: 'API_SECRET_KEY',
@@ -333,6 +353,22 @@ const corsOrigins = optionalString.transform((raw, ctx): string[] => {
   return origins;
 });
 
+/** A comma-separated CIDR list (IP_ALLOWLIST, TRUSTED_PROXIES); every bad entry named, with the fix. */
+const cidrList = optionalString.transform((raw, ctx): Cidr[] => {
+  if (raw === undefined) {
+    return [];
+  }
+  try {
+    return parseCidrList(raw);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${err instanceof CidrError ? err.message : 'is not a CIDR list'} (comma-separated, e.g. 10.0.0.0/8,2001:db8::/32)`,
+    });
+    return z.NEVER;
+  }
+});
+
 const RawEnvSchema = z.object({
   DATA_SOURCE: enumVar(['pglite', 'postgres', 'tushare', 'hybrid'] as const, undefined),
   DATA_DIR: optionalString,
@@ -382,6 +418,9 @@ const RawEnvSchema = z.object({
   PORT: numberVar({ min: 0, max: 65535, int: true, fallback: 8124, hint: 'use a port number, e.g. 8124' }),
   API_BASE_URL: urlVar(['http:', 'https:'], 'https://valuation.example.com'),
   CORS_ORIGINS: corsOrigins,
+  IP_ALLOWLIST: cidrList,
+  TRUSTED_PROXIES: cidrList,
+  TRUSTED_PROXY_HEADER: enumVar(FORWARDED_HEADERS, 'x-forwarded-for'),
   API_SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'is shorter than 16 characters; generate one with `openssl rand -hex 32`',
   }),
@@ -605,6 +644,12 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
     port: raw.PORT,
     apiBaseUrl: raw.API_BASE_URL ?? `http://localhost:${raw.PORT}`,
     corsOrigins: raw.CORS_ORIGINS,
+    /** Client addresses (middleware/ip-allowlist): who may call, and whose forwarding header is believed. */
+    network: {
+      ipAllowlist: raw.IP_ALLOWLIST,
+      trustedProxies: raw.TRUSTED_PROXIES,
+      forwardedHeader: raw.TRUSTED_PROXY_HEADER ?? 'x-forwarded-for',
+    },
     apiSecretKey: raw.API_SECRET_KEY,
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     auth: {

@@ -175,7 +175,8 @@ export async function createNodeDeps(
       ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
       rateLimitStore,
-      // The socket's address: X-Forwarded-For is not trusted (anyone can send it); behind a proxy, rate-limit there.
+      // The socket's peer. The app believes X-Forwarded-For (or TRUSTED_PROXY_HEADER) only when this peer is in
+      // TRUSTED_PROXIES (middleware/ip-allowlist), since any client can send the header.
       clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
     },
     close: async () => {

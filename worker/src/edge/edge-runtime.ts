@@ -128,7 +128,10 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
     metrics,
     // Rate limits and login lockouts shared by every isolate and location.
     rateLimitStore: createUpstashRateLimitStore(redis, `${cacheKeyPrefix}rl:`),
-    // Set by Cloudflare's edge for every request (clients cannot forge it there); tests may send it themselves.
+    // The peer on Workers. A Worker has no socket of its own: every request reaches it through Cloudflare's edge,
+    // which sets CF-Connecting-IP to the address that connected to it, replacing any value the client sent, so it
+    // is the one trustworthy address (X-Forwarded-For there still carries whatever the client wrote). The app then
+    // applies TRUSTED_PROXIES as on Node, for a proxy of your own in front of Cloudflare. Tests may send it.
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
     ...(edge.ASSETS !== undefined ? { web: assetsHandler(edge.ASSETS) } : {}),
   };

@@ -1,7 +1,7 @@
 /**
  * @module middleware/access-log
  * Observes every request once, after the response is known: one structured log line (request id, method, route
- * template, status, latency, cache status, hashed user id and how the user authenticated as `via`) and the request metrics (`api_requests_total`,
+ * template, status, latency, cache status, hashed user id, how the user authenticated as `via`, and the resolved client address as `client_ip`) and the request metrics (`api_requests_total`,
  * `api_request_duration_seconds`, `valuations_*` for the valuation endpoint, and `cache_hits_total` /
  * `cache_misses_total` from the `X-Cache` header of routes with a result cache).
  *
@@ -25,6 +25,11 @@ export interface AccessLogOptions {
   now?: () => number;
   /** `METHOD route` pairs whose outcome counts as a valuation (default `POST /api/v1/valuation`). */
   valuationRoutes?: readonly string[];
+  /**
+   * The resolved client address (middleware/ip-allowlist: trusted proxies honoured), logged as `client_ip` for
+   * abuse investigation. Default: not logged.
+   */
+  clientAddress?: (c: Context<AppEnv>) => string;
 }
 
 /** Route label for requests no route handler matched. */
@@ -87,6 +92,7 @@ export function accessLog({
   metrics = NOOP_METRICS,
   now = () => performance.now(),
   valuationRoutes = ['POST /api/v1/valuation'],
+  clientAddress,
 }: AccessLogOptions) {
   const valuations = new Set(valuationRoutes);
   return createMiddleware<AppEnv>(async function accessLogMiddleware(c, next) {
@@ -115,6 +121,7 @@ export function accessLog({
       cache: cacheHeader ?? undefined,
       user_hash: auth === undefined ? undefined : await hashUserId(auth.userId),
       via: auth?.via,
+      client_ip: clientAddress?.(c),
     };
     if (status >= 500) {
       logger.warn('request', fields);
