@@ -27,7 +27,14 @@ describe('web UI build (esbuild)', () => {
     );
     expect(initialInputs.has('web/src/main.ts')).toBe(true);
     expect([...initialInputs].some((i) => i.startsWith('worker/src/valuation/'))).toBe(true);
-    for (const lazy of ['web/src/charts.ts', 'web/src/export.ts', 'web/src/xlsx.ts', 'web/src/account.ts']) {
+    for (const lazy of [
+      'web/src/charts.ts',
+      'web/src/export.ts',
+      'web/src/xlsx.ts',
+      'web/src/account.ts',
+      'web/src/report.ts',
+      'web/src/screener.ts',
+    ]) {
       expect(initialInputs.has(lazy)).toBe(false);
     }
   });

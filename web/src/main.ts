@@ -1330,6 +1330,14 @@ export async function loadAccountWorkspace(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------------------
 // Export buttons
 
+function initScreener(): void {
+  $('screener').addEventListener('toggle', () => {
+    if ((document.getElementById('screener') as HTMLDetailsElement).open) {
+      void import('./screener').then((m) => m.openScreener());
+    }
+  });
+}
+
 function initReport(): void {
   $('report-btn').addEventListener('click', () => {
     void import('./report').then((m) => m.writeReport());
@@ -1363,6 +1371,7 @@ async function boot(): Promise<void> {
   initSearch();
   initExport();
   initReport();
+  initScreener();
   applyLang();
   await initAuth();
   let restored = false;

@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { main as revalue } from '@/cli/revalue';
 import { createJsonLogger } from '@/services/logger';
 // @ts-expect-error plain ESM build script without type declarations
 import { buildWeb } from '../../scripts/build-web.mjs';
 import { type RunningServer, startServer } from './node';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SCREENED = ['600519.SH', '000858.SZ', '000333.SZ', '600036.SH', '601398.SH'];
 const SHOTS = resolve(import.meta.dirname, '../../test-results/web-ui');
 let dir: string;
 let server: RunningServer | undefined;
@@ -34,6 +36,13 @@ beforeAll(async () => {
   await buildWeb();
   dir = await mkdtemp(join(tmpdir(), 'stockval-ui-'));
   const logger = createJsonLogger({ level: 'error', write: () => {} });
+  // A small market-wide snapshot for the screener (the embedded database is seeded on the way).
+  const quiet = { log: () => {}, err: () => {} };
+  await revalue(
+    ['--codes', SCREENED.join(','), '--paths', '200', '--quiet'],
+    { DATA_DIR: join(dir, 'pglite') },
+    quiet,
+  );
   server = await startServer({ PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'error' }, logger);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -190,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(unlabeled).toBe(0);
     expect(await p.textContent('[data-field="target_operating_margin"] .def')).toContain('历史中位数');
     expect(await p.textContent('[data-field="risk_free_rate"] .def')).toContain('RISK_FREE_RATE');
-    expect(await p.textContent('#llm-pane')).toContain('尚未上线');
+    expect(await p.textContent('#llm-pane')).toContain('生成报告');
 
     await p.click('#lang');
     expect(await p.getAttribute('html', 'lang')).toBe('en');
@@ -376,6 +385,39 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(text).toContain('贵州茅台');
     expect(await p.locator('#report-body h4, #report-body h5').count()).toBeGreaterThan(5);
     expect(await p.textContent('#report-status')).toMatch(/核对/);
+    expect(errors).toEqual([]);
+  });
+
+  it('screener: sorts by a column, filters by industry and values a row with one click', async () => {
+    const p = await openPage();
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    await p.click('#screener summary');
+    await p.waitForSelector('#screener-results tbody tr');
+    expect(await p.locator('#screener-results tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await p.textContent('#screener-status')).toMatch(/共 \d+ 只/);
+    const codes = async () =>
+      (await p.locator('#screener-results tbody tr td:first-child').allTextContents()).join(',');
+    const before = await codes();
+    await p.click('#screener-results thead th:nth-child(10) button'); // market cap, descending
+    await p.waitForFunction(
+      () =>
+        document.querySelector('#screener-results thead th:nth-child(10)')?.getAttribute('aria-sort') ===
+        'descending',
+    );
+    const caps = (await p.locator('#screener-results tbody tr td:nth-child(10)').allTextContents()).map((x) =>
+      Number(x.replace(/,/g, '')),
+    );
+    expect(caps.length).toBeGreaterThanOrEqual(3);
+    expect([...caps].sort((a, b) => b - a)).toEqual(caps);
+    expect(before.length).toBeGreaterThan(0);
+    await p.fill('#scr-industry', '白酒');
+    await p.click('#scr-apply');
+    await p.waitForFunction(() => document.querySelectorAll('#screener-results tbody tr').length === 2);
+    expect((await codes()).split(',').sort()).toEqual(['000858.SZ', '600519.SH']);
+    await p.click('#screener-results tbody tr:nth-child(2) button.value-row');
+    await p.waitForSelector('#server-vps');
+    expect(await p.textContent('#title')).toContain('(000858.SZ)');
     expect(errors).toEqual([]);
   });
 
