@@ -39,7 +39,7 @@ interface Outcome {
 }
 
 /** Runs `workers` loops over `requests` until `stop()`; records every response. */
-function runLoad(workers: number, requests: Array<(i: number) => Promise<Response>>) {
+function runLoad(workers: number, requests: Array<(i: number) => Response | Promise<Response>>) {
   const outcomes: Outcome[] = [];
   let running = true;
   const loops = Array.from({ length: workers }, async (_, w) => {
