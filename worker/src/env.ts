@@ -612,7 +612,11 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
         'LLM_PROVIDER=custom_openai needs LLM_BASE_URL and LLM_MODEL: set LLM_BASE_URL=https://host/v1 and LLM_MODEL=<model> (LLM_API_KEY if the server wants one) or use LLM_PROVIDER=none',
     });
   }
-  if (raw.LLM_PROVIDER === 'deepseek' && raw.DEEPSEEK_API_KEY === undefined) {
+  if (
+    raw.LLM_PROVIDER === 'deepseek' &&
+    raw.DEEPSEEK_API_KEY === undefined &&
+    raw.LLM_API_KEY === undefined
+  ) {
     ctx.addIssue({
       code: 'custom',
       path: ['DEEPSEEK_API_KEY'],

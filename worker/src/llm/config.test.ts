@@ -59,6 +59,11 @@ describe('llmConfigFromEnv', () => {
     expect(() => loadEnv({ LLM_BASE_URL: 'ftp://x' })).toThrow(/LLM_BASE_URL must start with http/);
   });
 
+  it('deepseek also takes LLM_API_KEY', () => {
+    const cfg = llmConfigFromEnv(loadEnv({ LLM_PROVIDER: 'deepseek', LLM_API_KEY: 'sk-generic' }).llm);
+    expect(cfg).toMatchObject({ provider: 'deepseek', apiKey: 'sk-generic', baseUrl: DEEPSEEK_BASE_URL });
+  });
+
   it('LLM_PROVIDER=none wins over a configured key', () => {
     expect(llmConfigFromEnv(loadEnv({ LLM_PROVIDER: 'none', DEEPSEEK_API_KEY: 'sk' }).llm)).toBeUndefined();
   });

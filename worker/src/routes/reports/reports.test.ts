@@ -133,6 +133,15 @@ describe('POST /api/v1/reports without an API key (no LLM)', () => {
     expect(report.verification.status).toBe('verified');
   });
 
+  it('a bank (equity model, no DCF) still gets a complete, verified report', async () => {
+    const app = appWith({}, { clientKey: () => '10.0.0.5' });
+    const res = await post(app, { ts_code: '600036.SH', stream: false });
+    expect(res.status).toBe(200);
+    const report = ReportSchema.parse(await res.json());
+    expect(report.content.match(/^### \d\. /gm)).toHaveLength(6);
+    expect(report.verification.flagged).toEqual([]);
+  });
+
   it('another owner cannot read it (404), unknown ids 404, bad ids 400', async () => {
     const mine = appWith({}, { clientKey: () => '10.0.0.1' });
     const report = ReportSchema.parse(
