@@ -206,6 +206,33 @@ describe('verifyNumbers', () => {
     expect(flaggedTexts('共有 57 家同行')).toEqual(['57']);
   });
 
+  it('typical model phrasing: citations, approximations, ranges, report years, ordinals', () => {
+    const withGuidance: GroundingInput = {
+      ...INPUT,
+      facts: [
+        ...FACTS,
+        { field: 'guidance.low', label_zh: '', label_en: '', value: 0.2, unit: 'ratio' },
+        { field: 'guidance.high', label_zh: '', label_en: '', value: 0.3, unit: 'ratio' },
+      ],
+      years: [...INPUT.years, 2025],
+    };
+    const text = [
+      '- 内在价值 1559.01 元 [F1]，较现价 1515.01 元 [F2] 上涨约 3% [F3]，未达 20%-30% 的舒适区间（20–30%）。',
+      '- 根据 2025 年报，第 1-5 年预测期内 [F11]……',
+      '- 退出倍数 8.0x [F8]，WACC 约 8% [F6]，企业价值约 1.8 万亿元 [F4]。',
+    ].join('\n');
+    expect(verifyNumbers(text, withGuidance).flagged).toEqual([]);
+  });
+
+  it('reads full-width digits; positions still point into the original text', () => {
+    const text = '每股内在价值 １５５９．０１ 元，目标价 ２８８８．８８ 元';
+    const v = verifyNumbers(text, INPUT);
+    expect(v.verified.map((x) => x.text)).toEqual(['１５５９．０１ 元']);
+    expect(v.flagged.map((x) => x.text)).toEqual(['２８８８．８８ 元']);
+    const f = v.flagged[0];
+    expect(f && text.slice(f.start, f.end)).toBe('２８８８．８８ 元');
+  });
+
   it('positions are UTF-16 offsets usable with slice', () => {
     const text = '🙂 估值 9999.99 元';
     const f = verifyNumbers(text, INPUT).flagged[0];

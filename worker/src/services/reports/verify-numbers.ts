@@ -260,6 +260,16 @@ function findDates(text: string, dates: DateFact[]): DateHit[] {
   return hits;
 }
 
+/**
+ * Full-width digits (１５５９．０１) read as ASCII. Each is one UTF-16 unit, as is its replacement, so positions in
+ * the normalized text are positions in the original.
+ */
+export function asciiDigits(text: string): string {
+  return text
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/(?<=\d)\uFF0E(?=\d)/g, '.');
+}
+
 function isYear(t: Token): boolean {
   return t.integer && t.value >= 1900 && t.value <= 2100 && (t.kind === 'years' || t.kind === 'plain');
 }
@@ -271,7 +281,8 @@ function isYear(t: Token): boolean {
  * @returns matched and flagged numbers with their positions.
  * @example verifyNumbers('VPS 2888.88 元', { facts: [vps], dates: [], years: [] }).flagged[0]?.text // '2888.88 元'
  */
-export function verifyNumbers(text: string, input: GroundingInput): Verification {
+export function verifyNumbers(original: string, input: GroundingInput): Verification {
+  const text = asciiDigits(original);
   const verified: VerifiedNumber[] = [];
   const flagged: FlaggedNumber[] = [];
   let ignored = 0;
@@ -279,7 +290,7 @@ export function verifyNumbers(text: string, input: GroundingInput): Verification
   ignored += codes.length;
   const dates = findDates(text, input.dates).filter((d) => !overlaps(codes, d.start, d.end));
   for (const d of dates) {
-    const found = { text: text.slice(d.start, d.end), start: d.start, end: d.end };
+    const found = { text: original.slice(d.start, d.end), start: d.start, end: d.end };
     if (d.field !== undefined) {
       verified.push({ ...found, field: d.field });
     } else {
@@ -293,7 +304,7 @@ export function verifyNumbers(text: string, input: GroundingInput): Verification
   }
   const years = new Set([...input.years, ...input.dates.map((d) => Number(d.value.slice(0, 4)))]);
   for (const t of extractNumbers(text, [...codes, ...dates])) {
-    const found = { text: text.slice(t.start, t.end), start: t.start, end: t.end };
+    const found = { text: original.slice(t.start, t.end), start: t.start, end: t.end };
     if (isMarker(text, t.start, t.end, t.value)) {
       ignored++;
       continue;
