@@ -229,7 +229,8 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   },
   {
     name: 'LLM_FIRST_TOKEN_TIMEOUT_SECONDS',
-    description: 'Per attempt: time allowed until the response headers and the first streamed token',
+    description:
+      'Streamed reports (the default): per attempt, time allowed until the first token; `stream: false` calls have only the total timeout',
     default: '`30`',
   },
   {
