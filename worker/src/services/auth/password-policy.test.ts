@@ -4,10 +4,11 @@ import { unshift } from './generate-common-passwords';
 import { passwordProblem } from './password-policy';
 
 describe('passwordProblem', () => {
-  it('ships the 10 000-entry list, most common first', () => {
+  it('ships the 10 000-entry list, sorted (it compresses better in the Worker bundle)', () => {
     const words = COMMON_PASSWORDS_TEXT.split('\n');
     expect(words).toHaveLength(10_000);
-    expect(words.slice(0, 3)).toEqual(['password', '123456', '12345678']);
+    expect(words).toEqual([...words].sort());
+    expect(words).toEqual(expect.arrayContaining(['password', '123456', '12345678']));
     expect(unshift('ufxxbtwi')).toBe('password');
   });
 
