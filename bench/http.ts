@@ -8,6 +8,8 @@
  * (d) the same company's statements sent inline, cache off: HTTP + validation + engine without the database read.
  * (e) optional, with `--postgres-url URL`: case (b) on PostgreSQL (DATA_SOURCE=postgres; the demo dataset is loaded
  *     into that database once), where queries do not run on the server's event loop as PGlite's WASM does.
+ * (f) `POST /api/v1/screener` on the embedded database, cycling through typical filter sets over the market-wide
+ *     snapshot (revalued once into the bench database when it is empty).
  * Reports req/s, p50/p99 latency and the ratio to the ceiling; writes bench/results/http-<YYYY-MM-DD>.json.
  *
  * `runHttpBench()` is called by bench/run.ts; `tsx bench/http.ts [--quick]` runs it alone.
@@ -126,6 +128,17 @@ async function prepareDatabase(cfg: { dataDir: string } | { url: string }): Prom
   try {
     await migrate(handle);
     await seedDemo(handle.db);
+    // The screener case needs the market-wide snapshot; computed once, then kept with the bench database.
+    const { queryRows } = await import('@/db/sql');
+    const { sql } = await import('drizzle-orm');
+    const [snap] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from valuation_snapshot`,
+    );
+    if ((snap?.n ?? 0) === 0) {
+      const { revalueMarket } = await import('@/services/revalue/revalue-market');
+      await revalueMarket({ db: handle.db, asOf: '20260313' });
+    }
     const data = await createPostgresSource(handle.db, { kind: 'pglite' }).getCompanyData(
       '600519.SH',
       '20260313',
@@ -147,6 +160,14 @@ async function prepareDatabase(cfg: { dataDir: string } | { url: string }): Prom
     await handle.close();
   }
 }
+
+/** Typical screens (value, quality, industry, sorted pages), cycled by autocannon. */
+const SCREENER_FILTERS: object[] = [
+  { pe_ttm_min: 0.1, pe_ttm_max: 30, pb_max: 3, sort_by: 'margin_of_safety' },
+  { margin_of_safety_min: 0.3, valued_only: true, page_size: 50 },
+  { industry: '白酒', sort_by: 'upside' },
+  { market_cap_min: 100, sort_by: 'total_mv', page: 2, page_size: 100 },
+];
 
 /**
  * Runs the cases.
@@ -229,6 +250,31 @@ export async function runHttpBench(
         const one = await load({ url, connections: 1, duration, ...request });
         cases.push(toCase('valuation_uncached_c1', `${description}; 1 connection`, one, ceiling));
       }
+    } finally {
+      await stopChild(app.child);
+    }
+  }
+
+  {
+    const app = await startChild('app', { DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    try {
+      const url = `http://127.0.0.1:${app.port}/api/v1/screener`;
+      const headers = { 'content-type': 'application/json' };
+      const requests = SCREENER_FILTERS.map((f) => ({
+        method: 'POST' as const,
+        headers,
+        body: JSON.stringify(f),
+      }));
+      await load({ url, connections, duration: 2, requests });
+      const r = await load({ url, connections, duration, requests });
+      cases.push(
+        toCase(
+          'screener',
+          'POST /api/v1/screener, embedded PGlite, 4 filter sets over the whole market',
+          r,
+          ceiling,
+        ),
+      );
     } finally {
       await stopChild(app.child);
     }
