@@ -2,9 +2,11 @@
  * Route tests of the report endpoints through app.request(): the real app over PGlite with the demo data, and for
  * the LLM paths a local fake OpenAI-compatible server (worker/testing/fake-llm.ts) configured as custom_openai.
  */
+
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '@/app';
-import { valuationHistory } from '@/db/schema';
+import { reports, valuationHistory } from '@/db/schema';
 import { type LlmRequestEvent, type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import type { AppOpenApi } from '@/routes/types';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
@@ -140,6 +142,16 @@ describe('POST /api/v1/reports without an API key (no LLM)', () => {
     const report = ReportSchema.parse(await res.json());
     expect(report.content.match(/^### \d\. /gm)).toHaveLength(6);
     expect(report.verification.flagged).toEqual([]);
+  });
+
+  it('without an application database reports are kept in process memory', async () => {
+    const app = appWith({}, { db: undefined, clientKey: () => '10.0.0.6' });
+    const report = ReportSchema.parse(
+      await (await post(app, { ts_code: '600519.SH', stream: false })).json(),
+    );
+    const rows = await h.handle.db.select({ id: reports.id }).from(reports).where(eq(reports.id, report.id));
+    expect(rows).toEqual([]);
+    expect((await app.request(`/api/v1/reports/${report.id}`)).status).toBe(200);
   });
 
   it('another owner cannot read it (404), unknown ids 404, bad ids 400', async () => {
