@@ -13,6 +13,7 @@
  * - Metrics: one `llmRequest` per HTTP attempt, `llmTokens` from the usage block; labels from configuration only.
  */
 import { z } from 'zod';
+import { llmOutcome } from '@/observability/llm-metrics';
 import { type Metrics, NOOP_METRICS, type UpstreamOutcome } from '@/observability/metrics';
 import type { LlmConfig } from './config';
 import { codeForStatus, isRetryableStatus, LlmError, outcomeOf } from './errors';
@@ -309,7 +310,8 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const retryAfterSeconds = parseRetryAfter(res.headers.get('retry-after'), now());
       // Upstream error text is dropped unread: it never reaches a client or a log.
       await res.body?.cancel().catch(() => {});
-      attempt.finish(outcomeOf(code));
+      // Same status → outcome mapping as every other LLM caller (observability/llm-metrics.ts).
+      attempt.finish(llmOutcome(res.status));
       const err = new LlmError(code, {
         status: res.status,
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
