@@ -5,18 +5,15 @@
  * use) and the same valuation defaults (RISK_FREE_RATE, MARKET_RISK_PREMIUM, DEFAULT_BETA). Progress bar on stderr,
  * summary on stdout.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { seedDemo } from '@/db/seed';
-import { EnvError, loadEnv, redactUrl } from '@/env';
+import { EnvError, loadEnv } from '@/env';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { isCalendarDate, toTushareDate } from '@/services/dates';
 import { type RevalueSummary, revalueMarket } from '@/services/revalue/revalue-market';
+import { cliProgressBar, openCliDatabase } from './cli-support';
 
 const USAGE = `Usage: npm run revalue -- [options]
 
@@ -131,28 +128,13 @@ export async function main(
     out.err(err instanceof EnvError || err instanceof Error ? err.message : String(err));
     return 1;
   }
-  let handle: DatabaseHandle;
-  if (args.databaseUrl !== undefined) {
-    out.err(`database: ${redactUrl(args.databaseUrl)}`);
-    handle = await createDatabase({ kind: 'postgres', url: args.databaseUrl });
-  } else {
-    const dir = resolve(args.dataDir);
-    mkdirSync(dir, { recursive: true });
-    out.err(`database: embedded (${dir})`);
-    handle = await createDatabase({ kind: 'pglite', dataDir: dir });
-  }
-  const bar = args.quiet
-    ? null
-    : new cliProgress.SingleBar(
-        { format: 'revalue [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      );
+  const handle = await openCliDatabase(args, out);
+  const bar = cliProgressBar('revalue', args.quiet);
   try {
     await migrate(handle);
     if (handle.dialect === 'pglite') {
       await seedDemo(handle.db);
     }
-    let started = false;
     const summary = await revalueMarket({
       db: handle.db,
       asOf: args.asOf,
@@ -160,23 +142,13 @@ export async function main(
       datasetVersion: await databaseDatasetVersion(handle.db),
       mcPaths: args.paths,
       ...(args.codes !== undefined ? { codes: args.codes } : {}),
-      onProgress: (done, total) => {
-        if (bar === null) {
-          return;
-        }
-        if (!started) {
-          bar.start(total, done);
-          started = true;
-        } else {
-          bar.update(done);
-        }
-      },
+      onProgress: (done, total) => bar.update(done, total),
     });
-    bar?.stop();
+    bar.stop();
     out.log(formatRevalueSummary(summary));
     return 0;
   } catch (err) {
-    bar?.stop();
+    bar.stop();
     out.err(`revalue failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {

@@ -5,16 +5,14 @@
  * database in DATA_DIR), idempotently: a second run reports 0 new rows. Configuration comes from the environment
  * through `loadEnv`; flags override it. Shows a progress bar on stderr and prints a summary.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { runSync, SYNC_ITEMS, type SyncItem, type SyncSummary } from '@/data/sync';
 import { createTushareClient, TushareError } from '@/data/tushare-client';
-import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
-import { EnvError, loadEnv, redactUrl, tushareRequestsPerMinute } from '@/env';
+import { EnvError, loadEnv, tushareRequestsPerMinute } from '@/env';
+import { cliProgressBar, openCliDatabase } from './cli-support';
 
 const USAGE = `Usage: npm run sync -- [options]
   --what LIST          comma list of ${SYNC_ITEMS.join(', ')} (default: all)
@@ -153,22 +151,8 @@ export async function main(
     out.err(err instanceof EnvError || err instanceof Error ? err.message : String(err));
     return 1;
   }
-  let handle: DatabaseHandle;
-  if (args.databaseUrl !== undefined) {
-    out.err(`database: ${redactUrl(args.databaseUrl)}`);
-    handle = await createDatabase({ kind: 'postgres', url: args.databaseUrl });
-  } else {
-    const dir = resolve(args.dataDir);
-    mkdirSync(dir, { recursive: true });
-    out.err(`database: embedded (${dir})`);
-    handle = await createDatabase({ kind: 'pglite', dataDir: dir });
-  }
-  const bar = args.quiet
-    ? null
-    : new cliProgress.SingleBar(
-        { format: 'sync [{bar}] {value}/{total} {label}', stream: process.stderr, hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      );
+  const handle = await openCliDatabase(args, out);
+  const bar = cliProgressBar('sync', args.quiet);
   try {
     await migrate(handle);
     const client = createTushareClient({
@@ -176,30 +160,18 @@ export async function main(
       baseUrl: args.tushareUrl,
       requestsPerMinute: args.requestsPerMinute,
     });
-    let started = false;
     const summary = await runSync(handle.db, client, {
       what: args.what,
       since: args.since,
       daily: args.daily,
       ...(args.codes !== undefined ? { codes: args.codes } : {}),
-      onProgress: ({ done, total, label }) => {
-        if (bar === null) {
-          return;
-        }
-        if (!started) {
-          bar.start(total, done, { label });
-          started = true;
-        } else {
-          bar.setTotal(total);
-          bar.update(done, { label });
-        }
-      },
+      onProgress: ({ done, total, label }) => bar.update(done, total, label),
     });
-    bar?.stop();
+    bar.stop();
     out.log(formatSummary(summary));
     return summary.failed > 0 ? 1 : 0;
   } catch (err) {
-    bar?.stop();
+    bar.stop();
     out.err(
       err instanceof TushareError ? `sync aborted: ${err.message}` : `sync failed: ${(err as Error).message}`,
     );

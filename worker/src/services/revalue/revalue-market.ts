@@ -8,51 +8,17 @@
  * same approach as the data upsert: one statement per batch, no parameter-count limit, identical on PGlite,
  * node-postgres and Neon.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
+import { valuationSnapshot } from '@/db/schema-snapshot';
 import type { ValuationOptions } from '@/valuation';
 import { loadMarketData } from './market-data';
 import { addIndustryPercentiles, type SnapshotRow, valueForSnapshot } from './value-snapshot';
 
 const WRITE_BATCH = 1000;
 
-/** Columns written (computed_at keeps its default). Order is irrelevant: rows are matched by name. */
-const COLUMNS = [
-  'trade_date',
-  'ts_code',
-  'name',
-  'industry',
-  'market',
-  'exchange',
-  'list_status',
-  'model',
-  'price',
-  'value_per_share',
-  'upside',
-  'margin_of_safety',
-  'implied_growth',
-  'mc_p10',
-  'mc_p50',
-  'mc_p90',
-  'prob_value_above_price',
-  'tv_ev_ratio',
-  'wacc',
-  'pe',
-  'pe_ttm',
-  'pb',
-  'ps',
-  'total_mv',
-  'pe_pctl_own',
-  'pb_pctl_own',
-  'pe_pctl_industry',
-  'pb_pctl_industry',
-  'warning_codes',
-  'warning_count',
-  'reason_code',
-  'reason',
-  'extras_reason',
-  'dataset_version',
-] as const satisfies readonly (keyof SnapshotRow)[];
+/** Columns written: every column of the table except computed_at, which keeps its default. */
+const COLUMNS = Object.keys(getTableColumns(valuationSnapshot)).filter((c) => c !== 'computed_at');
 
 export interface RevalueOptions {
   db: Database;
