@@ -51,7 +51,10 @@ export function formatFact(f: Pick<Fact, 'value' | 'unit'>, lang: ReportLanguage
     case 'yuan_per_share':
       return zh ? `${fixed(v)} 元` : `CNY ${grouped(v)}`;
     case 'shares':
-      return zh ? `${fixed(v / 1e8)} 亿股` : `${grouped(v / 1e9)} bn shares`;
+      if (zh) {
+        return Math.abs(v) >= 1e8 ? `${fixed(v / 1e8)} 亿股` : `${fixed(v / 1e4)} 万股`;
+      }
+      return Math.abs(v) >= 1e9 ? `${grouped(v / 1e9)} bn shares` : `${grouped(v / 1e6)} mn shares`;
     case 'ratio':
       return `${fixed(v * 100)}%`;
     case 'multiple':
