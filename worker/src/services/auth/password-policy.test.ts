@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON_PASSWORDS_TEXT } from './common-passwords-data';
+import { commonPasswords, decodeFrontCoded, frontCode } from './common-passwords';
 import { unshift } from './generate-common-passwords';
 import { passwordProblem } from './password-policy';
 
 describe('passwordProblem', () => {
+  it('front-coding round-trips (digits, shared prefixes longer than 9, empty rest)', () => {
+    const words = ['1234', '123456', '1234567890abc', '1234567890abcd', 'password', 'password', 'pass'];
+    expect(decodeFrontCoded(frontCode(words))).toEqual([...words].sort());
+  });
+
   it('ships the 10 000-entry list, sorted (it compresses better in the Worker bundle)', () => {
-    const words = COMMON_PASSWORDS_TEXT.split('\n');
+    const words = commonPasswords();
     expect(words).toHaveLength(10_000);
     expect(words).toEqual([...words].sort());
     expect(words).toEqual(expect.arrayContaining(['password', '123456', '12345678']));

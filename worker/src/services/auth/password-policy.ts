@@ -7,7 +7,7 @@
  * (`qwertyuiopas`, `123456789012`) and the user's own email. Checks are case-insensitive; the password itself is
  * never changed, truncated or case-folded before hashing.
  */
-import { COMMON_PASSWORDS_TEXT } from './common-passwords-data';
+import { commonPasswords } from './common-passwords';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -16,7 +16,7 @@ let common: Set<string> | undefined;
 
 /** The bundled list as a set (built on first use: ~10 000 entries, ~1 ms). */
 function commonSet(): Set<string> {
-  common ??= new Set(COMMON_PASSWORDS_TEXT.split('\n'));
+  common ??= new Set(commonPasswords());
   return common;
 }
 
