@@ -327,6 +327,20 @@ describe('POST /api/v1/reports with a model (fake OpenAI-compatible server)', ()
     }
   });
 
+  it('an empty model answer is an error, not a stored report', async () => {
+    const empty = await startFakeLlm({ reply: () => '' });
+    try {
+      const app = appWith({ ...llmEnv(), LLM_BASE_URL: empty.baseUrl }, { clientKey: () => '10.0.1.9' });
+      const res = await post(app, { ts_code: '600519.SH', stream: false });
+      expect(res.status).toBe(502);
+      expect(await res.json()).toMatchObject({
+        error: { code: 'UPSTREAM_ERROR', details: { reason: 'llm_bad_response' } },
+      });
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('no request ever goes to a URL supplied by a client', async () => {
     const app = appWith(llmEnv(), { clientKey: () => '10.0.1.7' });
     const before = llm.requests.length;

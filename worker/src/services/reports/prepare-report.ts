@@ -6,6 +6,7 @@
  * the numbers and stores the result.
  */
 import type { ChatMessage, ChatUsage } from '@/llm/client';
+import { LlmError } from '@/llm/errors';
 import type { ServiceContext } from '@/services/context';
 import { todayInChina } from '@/services/dates';
 import { ServiceError } from '@/services/errors';
@@ -168,8 +169,12 @@ export async function finishReport({
   content: string;
   usage: ChatUsage | undefined;
 }): Promise<StoredReport> {
-  const verification = verifyNumbers(content, prepared.grounding);
   try {
+    if (content.trim() === '') {
+      // An empty answer is not a report (and must not be cached as one).
+      throw new LlmError('bad_response');
+    }
+    const verification = verifyNumbers(content, prepared.grounding);
     return await reportDeps(ctx).store.insert(
       {
         user_id: prepared.ownerId,
