@@ -342,11 +342,27 @@ function initSearch(): void {
       choose(active);
       return;
     }
-    const code = q.value.trim().toUpperCase();
+    const text = q.value.trim();
     closeSuggestions();
-    if (code !== '') {
-      void valuate(code, {});
+    if (text === '') {
+      return;
     }
+    if (/^\d{6}\.(SH|SZ|BJ)$/i.test(text)) {
+      void valuate(text.toUpperCase(), {});
+      return;
+    }
+    // A name, initials or a bare 6-digit code: value the best match.
+    void api<{ results: Suggestion[] }>(`/api/v1/stocks?q=${encodeURIComponent(text)}&limit=1`)
+      .then((r) => {
+        const best = r.results[0];
+        if (best === undefined) {
+          showError(t('err_not_found'));
+          return;
+        }
+        q.value = best.ts_code;
+        return valuate(best.ts_code, {}).then(() => undefined);
+      })
+      .catch((err) => showError(plainError(err)));
   });
 }
 

@@ -421,7 +421,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('explains an unknown stock in plain words', async () => {
+  it('explains an unknown stock in plain words and values the best match of a bare code', async () => {
     const p = await openPage();
     await p.goto(server?.url ?? '');
     await p.waitForSelector('body[data-ready="1"]');
@@ -431,6 +431,12 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.waitForSelector('#status.error');
     expect(await p.textContent('#status')).toContain('没有找到这只股票');
     expect(await p.isHidden('#result')).toBe(true);
+    // a bare code or a name without choosing a suggestion values the best match
+    await p.fill('#q', '000858');
+    await p.press('#q', 'Escape');
+    await p.click('#search-form button[type=submit]');
+    await p.waitForSelector('#server-vps');
+    expect(await p.textContent('#title')).toContain('(000858.SZ)');
   });
 
   it('registers and logs in through the UI; lists sessions, creates and revokes an API key', async (ctx) => {
