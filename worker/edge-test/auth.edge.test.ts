@@ -80,5 +80,14 @@ describe('auth at the edge', () => {
       body: JSON.stringify({ email, password }),
     });
     expect(login.status).toBe(200);
+
+    // The same email again: PostgreSQL's unique violation travels back through the Neon protocol → 409.
+    const again = await SELF.fetch('http://edge.test/api/v1/auth/register', {
+      method: 'POST',
+      headers: { ...json, 'cf-connecting-ip': '203.0.113.10' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
   });
 });
