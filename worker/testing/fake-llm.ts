@@ -40,6 +40,8 @@ export interface FakeLlmOptions {
   chunkSize?: number;
   /** Delay between streamed chunks, ms (default 1). */
   chunkDelayMs?: number;
+  /** finish_reason of every reply (default 'stop'; 'length' = cut at max_tokens). */
+  finishReason?: string;
 }
 
 export interface FakeLlm {
@@ -91,6 +93,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
   let reply = opts.reply ?? (() => DEFAULT_REPLY);
   const chunkSize = opts.chunkSize ?? 12;
   const chunkDelay = opts.chunkDelayMs ?? 1;
+  const finishReason = opts.finishReason ?? 'stop';
   const faults: FakeLlmFault[] = [];
   const requests: FakeLlmRequest[] = [];
   const sockets = new Set<Socket>();
@@ -146,7 +149,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
           id: 'chatcmpl-fake',
           object: 'chat.completion',
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
           usage,
         }),
       );
@@ -182,7 +185,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       }
       await sleep(chunkDelay);
     }
-    res.write(chunkJson(model, null, 'stop'));
+    res.write(chunkJson(model, null, finishReason));
     if (body.stream_options !== undefined) {
       res.write(chunkJson(model, null, null, usage));
     }

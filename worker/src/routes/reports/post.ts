@@ -17,6 +17,7 @@ import type { AppEnv, AppOpenApi } from '@/routes/types';
 import { finishReport, type PreparedReport, prepareReport } from '@/services/reports/prepare-report';
 import { reportDeps } from '@/services/reports/report-deps';
 import { toReportView } from '@/services/reports/report-view';
+import { truncationNotice } from '@/services/reports/template';
 import { toReportApiError } from './llm-errors';
 import { reportOwner } from './owner';
 import { refuseClientLlmFields, valuationOf } from './request';
@@ -99,7 +100,11 @@ async function writeEvents(
         await send('delta', { text });
       }
       const final = upstream.final();
-      stored = await finishReport({ ctx, prepared, content: final.content, usage: final.usage });
+      const notice = truncationNotice(final.finishReason, prepared.language);
+      if (notice !== '') {
+        await send('delta', { text: notice });
+      }
+      stored = await finishReport({ ctx, prepared, content: final.content + notice, usage: final.usage });
     }
     if (stored !== undefined) {
       const view = toReportView(stored, prepared.kind === 'cached');
@@ -147,12 +152,13 @@ export function registerPostReport(app: AppOpenApi, clientAddress: (c: Context<A
         }
         const written =
           prepared.kind === 'template'
-            ? { content: prepared.content, usage: undefined }
+            ? { content: prepared.content, usage: undefined, finishReason: null }
             : await (client as NonNullable<typeof client>).complete({
                 messages: prepared.messages,
                 signal: abort.signal,
               });
-        const stored = await finishReport({ ctx, prepared, content: written.content, usage: written.usage });
+        const content = written.content + truncationNotice(written.finishReason, prepared.language);
+        const stored = await finishReport({ ctx, prepared, content, usage: written.usage });
         return c.json(toReportView(stored, false), 200);
       }
       // Open the model stream before answering: failures up to the first token still get a status code.

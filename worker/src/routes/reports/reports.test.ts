@@ -327,6 +327,22 @@ describe('POST /api/v1/reports with a model (fake OpenAI-compatible server)', ()
     }
   });
 
+  it('an answer cut at the token limit says so at its end (stream and JSON)', async () => {
+    const cut = await startFakeLlm({ reply: () => '### 1. 公司概况\n- 内容', finishReason: 'length' });
+    try {
+      const app = appWith({ ...llmEnv(), LLM_BASE_URL: cut.baseUrl }, { clientKey: () => '10.0.1.10' });
+      const events = parseSse(await (await post(app, { ts_code: '600519.SH' })).text());
+      const report = ReportSchema.parse(events.find((e) => e.event === 'done')?.data);
+      expect(report.content.endsWith('本报告可能不完整。')).toBe(true);
+      const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
+      expect(deltas.join('')).toBe(report.content);
+      const json = await post(app, { ts_code: '600519.SH', language: 'en', stream: false });
+      expect(ReportSchema.parse(await json.json()).content).toContain('may be incomplete');
+    } finally {
+      await cut.close();
+    }
+  });
+
   it('an empty model answer is an error, not a stored report', async () => {
     const empty = await startFakeLlm({ reply: () => '' });
     try {

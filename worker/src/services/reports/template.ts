@@ -60,3 +60,14 @@ export function skeleton(subject: ReportSubject, lang: ReportLanguage): string {
     `> ${DISCLAIMER[lang]}`,
   ].join('\n\n');
 }
+
+/** Appended when the model stopped at its token limit (finish_reason `length`): the reader must know. */
+export const TRUNCATED_NOTICE: Record<ReportLanguage, string> = {
+  'zh-CN': '\n\n> 注意：模型输出达到长度上限，本报告可能不完整。',
+  en: '\n\n> Note: the model reached its output limit; this report may be incomplete.',
+};
+
+/** The notice to append for a finish reason ('' when the answer ended normally). */
+export function truncationNotice(finishReason: string | null, lang: ReportLanguage): string {
+  return finishReason === 'length' ? TRUNCATED_NOTICE[lang] : '';
+}
