@@ -81,7 +81,7 @@ describe('auth at the edge', () => {
     });
     expect(login.status).toBe(200);
 
-    // The same email again: PostgreSQL's unique violation travels back through the Neon protocol → 409.
+    // The same email again: INSERT ... ON CONFLICT DO NOTHING RETURNING returns no row over neon-http → 409.
     const again = await SELF.fetch('http://edge.test/api/v1/auth/register', {
       method: 'POST',
       headers: { ...json, 'cf-connecting-ip': '203.0.113.10' },
