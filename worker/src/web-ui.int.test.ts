@@ -309,8 +309,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.waitForSelector('#server-vps');
     expect(await p.isHidden('#progress')).toBe(true);
     await p.waitForSelector('#heat-table');
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.click('#lang'); // English labels are wider
+    await p.waitForFunction(() => document.documentElement.lang === 'en');
+    await p.waitForSelector('#heat-table');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await p.click('#lang');
     const box = await p.locator('#card-vps').boundingBox();
     expect(box?.width ?? 0).toBeGreaterThan(100);
     // WCAG contrast of every visible text element against its nearest opaque background (≥ 4.5:1)
