@@ -257,6 +257,20 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       (v) => Number(document.querySelector('#card-vps')?.getAttribute('data-vps')) === v,
       before,
     );
+
+    // any two axes, any metric
+    await p.click('#assumptions-body details:has(#sens-row) > summary');
+    await p.selectOption('#sens-row', 'revenue_cagr');
+    await p.selectOption('#sens-col', 'operating_margin');
+    await p.selectOption('#sens-points', '7');
+    await p.selectOption('#sens-metric', 'tv_ev_ratio');
+    await p.waitForFunction(() =>
+      (document.querySelector('#heat-table caption')?.textContent ?? '').includes('收入增速'),
+    );
+    expect(await p.textContent('#heat-table caption')).toContain('营业利润率');
+    expect(await p.textContent('#heat-table caption')).toContain('终值占比');
+    expect(await p.locator('#heat-table tbody tr').count()).toBe(7);
+    expect(await p.textContent('#heat-table tbody')).toMatch(/\d+\.\d%/);
     expect(errors).toEqual([]);
   });
 
