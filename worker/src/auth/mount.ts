@@ -38,7 +38,10 @@ export interface MountAuthOptions {
   services: ServiceContext;
   /** Counter store (Redis when configured); default in-memory. */
   store?: RateLimitStore;
-  /** Client address (the Node entry passes the socket address); default one shared bucket. */
+  /**
+   * Client address as createApp resolved it (peer, or a trusted proxy's forwarding header: middleware/ip-allowlist);
+   * default one shared bucket.
+   */
   clientKey?: (c: Context<AppEnv>) => string;
 }
 
