@@ -478,6 +478,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.click('#dialog-close');
     await p.click('#logout-btn');
     await p.waitForSelector('#login-btn');
+    // keyboard only: Enter opens the login dialog with the email field focused, Escape closes it
+    await p.focus('#login-btn');
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('#dialog[open]');
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('login-email');
+    await p.keyboard.press('Escape');
+    await p.waitForSelector('#dialog[open]', { state: 'detached' });
     expect(errors).toEqual([]);
   });
 
