@@ -224,7 +224,9 @@ describe('no secrets in logs', () => {
 
 describe('SQL only through parameterised queries', () => {
   /**
-   * Places where SQL text is built from a value, each with the reason it is safe. Key: `file: snippet`.
+   * Places where SQL text is built from a value, each with the reason it is safe. Key: `file: fragment`; an entry
+   * covers a finding in that file that contains the fragment and has no interpolation (`${`) beyond the fragment's,
+   * so rewording the rest of a query does not break the test but a new interpolated value does.
    * A new entry needs the same kind of argument: the value is a constant, or an identifier already quoted.
    */
   const ALLOWLIST: Record<string, string> = {
@@ -238,12 +240,25 @@ describe('SQL only through parameterised queries', () => {
       'test helper; name is generated from [a-z0-9_] by the test itself',
     'services/valuation-cache/test-database.ts: `drop database if exists ${name} with (force)`':
       'test helper; same generated name',
-    "cli/ops/backup.ts: `select count(*) as n, md5(coalesce(string_agg(h, '' order by h), '')) as sum from (select md5(x::text) as h from ${id} x) q`":
-      'restore drill checksum; id is schema.table through client.escapeIdentifier',
+    'cli/ops/backup.ts: from ${id} x':
+      'backup/restore-drill checksum per table; id is schema.table through client.escapeIdentifier',
     'cli/ops/backup.ts: .query(sqlText)': 'adminQuery runs the two DDL strings above only',
     'services/valuation-cache/test-database.ts: .query(query)': 'admin() runs the two DDL strings above only',
     'db/sql.ts: .execute(query)': 'query is a drizzle SQL object (typed SQL), parameterised by drizzle',
   };
+
+  const interpolations = (text: string) => text.split('${').length - 1;
+  /** Whether allowlist entry `key` covers `finding`. */
+  function covers(key: string, finding: string): boolean {
+    const cut = key.indexOf(': ');
+    const file = key.slice(0, cut);
+    const fragment = key.slice(cut + 2);
+    return (
+      finding.startsWith(`${file}: `) &&
+      finding.includes(fragment) &&
+      interpolations(finding) === interpolations(fragment)
+    );
+  }
 
   /** Finds string-built SQL: raw SQL with non-literal input, untagged templates with SQL keywords, bare queries. */
   function scan(f: string, text: string): string[] {
@@ -281,13 +296,13 @@ describe('SQL only through parameterised queries', () => {
   const findings = () => sourceFiles().flatMap((f) => scan(f, code(f)));
 
   it('finds no string-built SQL outside the allowlist', () => {
-    const unexpected = findings().filter((x) => !(x in ALLOWLIST));
+    const unexpected = findings().filter((x) => !Object.keys(ALLOWLIST).some((k) => covers(k, x)));
     expect(unexpected).toEqual([]);
   });
 
   it('the allowlist has no stale entries (each still matches the code)', () => {
-    const found = new Set(findings());
-    expect(Object.keys(ALLOWLIST).filter((k) => !found.has(k))).toEqual([]);
+    const found = findings();
+    expect(Object.keys(ALLOWLIST).filter((k) => !found.some((x) => covers(k, x)))).toEqual([]);
   });
 
   it('the scan catches the patterns it is meant to catch', () => {
