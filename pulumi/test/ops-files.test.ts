@@ -164,3 +164,16 @@ describe('ops/nginx/nginx.conf', () => {
     expect(readFileSync(OPS_FILES.nginxConf, 'utf8')).toBe(renderNginxConf(COMPOSE_NGINX_PARAMS));
   });
 });
+
+describe('ops/docker-compose.yml client addresses', () => {
+  const doc = parse(readFileSync(join(OPS_DIR, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+    networks?: { default?: { ipam?: { config?: { subnet?: string }[] } } };
+  };
+
+  it("the API trusts X-Forwarded-For only from the stack's own network, where Nginx runs", () => {
+    const subnet = doc.networks?.default?.ipam?.config?.[0]?.subnet;
+    expect(subnet).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    expect(doc.services.api?.environment?.TRUSTED_PROXIES).toBe(subnet);
+  });
+});
