@@ -330,6 +330,23 @@ describe('fixed attacks', () => {
     expect(await checkResponse(res)).toBeUndefined();
   });
 
+  // Regression: NUL reached PostgreSQL, which cannot store it: search answered 503, workspace 500, key name 503
+  // (found by the property with HOSTILE_SEED=12345, HOSTILE_RUNS=300).
+  it.each([
+    ['GET', '/api/v1/stocks?q=a%00', undefined],
+    ['PUT', '/api/v1/workspace', { ui_state: { a: 'x\u0000' } }],
+    ['PUT', '/api/v1/workspace', { inputs: { 'k\u0000': 1 } }],
+    ['POST', '/api/v1/keys', { name: 'k\u0000', scopes: ['valuation:read'] }],
+  ] as const)('NUL in text: %s %s → 400', async (method, path, body) => {
+    const res = await app.request(path, {
+      method,
+      headers: { ...user.bearer, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status).toBe(400);
+    expect(await checkResponse(res)).toBeUndefined();
+  });
+
   it('no request was logged as failed (the 5xx path) and no log line carries a stack', () => {
     const failed = h.logs.filter((l) => l.includes('"request failed"'));
     expect(failed.slice(0, 3)).toEqual([]);

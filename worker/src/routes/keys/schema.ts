@@ -17,6 +17,8 @@ export const CreateKeySchema = z
       .trim()
       .min(1)
       .max(100)
+      // PostgreSQL text cannot hold NUL: without this check the insert failed and the client got a 503.
+      .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
       .openapi({ description: 'Your label', example: 'nightly screener' }),
     scopes: z
       .array(ScopeSchema)

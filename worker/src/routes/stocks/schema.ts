@@ -6,10 +6,17 @@ import { z } from '@hono/zod-openapi';
 import { NullableNumber, TsCodeSchema, WarningSchema } from '@/routes/common';
 
 export const StockSearchQuerySchema = z.object({
-  q: z.string().trim().min(1, 'is required').max(40).openapi({
-    description: 'Code (600519, 600519.SH), name substring (茅台) or pinyin initials (gzmt)',
-    example: 'gzmt',
-  }),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(40)
+    // PostgreSQL rejects NUL in a query parameter; that is the client's mistake (400), not a database outage (503).
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
+    .openapi({
+      description: 'Code (600519, 600519.SH), name substring (茅台) or pinyin initials (gzmt)',
+      example: 'gzmt',
+    }),
   limit: z.coerce
     .number()
     .int()

@@ -14,27 +14,39 @@ export const MAX_JSON_BYTES = 64 * 1024;
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** Nesting depth check without recursion (the input is exactly what would overflow a recursive walk). */
-function withinDepth(value: unknown, max: number): boolean {
+/**
+ * Walks the value without recursion (the input is exactly what would overflow a recursive walk): too deep, or a NUL
+ * character in a key or string (PostgreSQL's jsonb cannot store \u0000: the insert failed with a 500).
+ */
+function jsonProblem(value: unknown, max: number): 'depth' | 'nul' | undefined {
   const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 0 }];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (typeof top.v === 'string' && top.v.includes('\u0000')) {
+      return 'nul';
+    }
     if (top.v !== null && typeof top.v === 'object') {
       if (top.d >= max) {
-        return false;
+        return 'depth';
       }
-      for (const child of Object.values(top.v)) {
+      for (const [key, child] of Object.entries(top.v)) {
+        if (key.includes('\u0000')) {
+          return 'nul';
+        }
         stack.push({ v: child, d: top.d + 1 });
       }
     }
   }
-  return true;
+  return undefined;
 }
 
 export const JsonObjectSchema = z
   .record(z.string(), z.unknown())
   .superRefine((v, ctx) => {
-    if (!withinDepth(v, MAX_JSON_DEPTH)) {
+    const problem = jsonProblem(v, MAX_JSON_DEPTH);
+    if (problem === 'depth') {
       ctx.addIssue({ code: 'custom', message: `must be nested at most ${MAX_JSON_DEPTH} levels deep` });
+    } else if (problem === 'nul') {
+      ctx.addIssue({ code: 'custom', message: 'must not contain NUL (\\u0000) characters' });
     } else if (JSON.stringify(v).length > MAX_JSON_BYTES) {
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_JSON_BYTES} bytes of JSON` });
     }
