@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./worker/src', import.meta.url)) } },
   test: {
-    include: ['worker/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'web/src/**/*.test.ts', 'pulumi/**/*.test.ts'],
+    include: [
+      'worker/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'web/src/**/*.test.ts',
+      'pulumi/**/*.test.ts',
+    ],
     exclude: ['**/*.int.test.ts', '**/*.edge.test.ts', 'node_modules/**', '.tools/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

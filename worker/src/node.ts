@@ -161,7 +161,11 @@ export async function createNodeDeps(
     db === undefined ? `tushare:${env.tushare.apiUrl}` : databaseDatasetVersion(db);
   // In-process memo of company reads (one read costs 2–6 ms, most of an uncached valuation); a sync elsewhere
   // changes the dataset version, which drops the memo within 5 s.
-  dataSource = createCachedSource(dataSource, { ttlMs: 10 * 60_000, maxEntries: 500, version: datasetVersion });
+  dataSource = createCachedSource(dataSource, {
+    ttlMs: 10 * 60_000,
+    maxEntries: 500,
+    version: datasetVersion,
+  });
   return {
     deps: {
       env,

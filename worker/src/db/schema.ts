@@ -173,7 +173,7 @@ export const DATA_TABLES = {
 
 export type DataTableName = keyof typeof DATA_TABLES;
 
-export * from './schema-workspace';
 export * from './schema-auth';
-export * from './schema-snapshot';
 export * from './schema-reports';
+export * from './schema-snapshot';
+export * from './schema-workspace';

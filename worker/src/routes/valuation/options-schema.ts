@@ -127,22 +127,12 @@ export const valuationOptionFields = {
     .max(1)
     .optional()
     .openapi({ description: 'Financial models: steady-state ROE, decimal (default = cost of equity)' }),
-  roe: z
-    .number()
-    .min(-0.5)
-    .max(1)
-    .optional()
-    .openapi({
-      description: 'Financial models: starting ROE override, decimal (default median of ≤ 3 annual ROEs)',
-    }),
-  payout_ratio: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .openapi({
-      description: 'Financial models: dividend payout ratio, decimal (default TTM DPS / EPS, else 0.30)',
-    }),
+  roe: z.number().min(-0.5).max(1).optional().openapi({
+    description: 'Financial models: starting ROE override, decimal (default median of ≤ 3 annual ROEs)',
+  }),
+  payout_ratio: z.number().min(0).max(1).optional().openapi({
+    description: 'Financial models: dividend payout ratio, decimal (default TTM DPS / EPS, else 0.30)',
+  }),
   ddm_stage1_years: z
     .number()
     .int()
@@ -150,14 +140,9 @@ export const valuationOptionFields = {
     .max(30)
     .optional()
     .openapi({ description: 'DDM: stage-1 length in years (default 5)' }),
-  ddm_stage1_growth_rate: z
-    .number()
-    .min(-0.5)
-    .max(0.5)
-    .optional()
-    .openapi({
-      description: 'DDM: stage-1 dividend growth, decimal (default from ROE and payout, capped at 10 %)',
-    }),
+  ddm_stage1_growth_rate: z.number().min(-0.5).max(0.5).optional().openapi({
+    description: 'DDM: stage-1 dividend growth, decimal (default from ROE and payout, capped at 10 %)',
+  }),
   ocl_aggregation_mode: z
     .enum(['standard', 'pg'])
     .optional()
