@@ -65,6 +65,22 @@ describe('auth at the edge', () => {
     expect((await verifyPassword('wrong horse battery staple 42', hash)).ok).toBe(false);
   });
 
+  it('a hash made inside workerd verifies on Node (and a wrong password does not)', async () => {
+    const password = '工作日志 long passphrase made at the edge';
+    const hash = await hashPassword(password);
+    const verify = async (pw: string) => {
+      const res = await fetch(inject('edge').nodeVerifierUrl, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ password: pw, hash }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { ok: boolean }).ok;
+    };
+    expect(await verify(password)).toBe(true);
+    expect(await verify(`${password}!`)).toBe(false);
+  });
+
   it('register at the edge, then log in with the new account', async () => {
     const email = `edge-${crypto.randomUUID()}@example.com`;
     const password = 'a-long-passphrase-for-the-edge';

@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -21,7 +22,7 @@ import pg from 'pg';
 import { createDatabase } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
 import { seedDemo } from '../../src/db/seed';
-import { hashPassword } from '../../src/services/auth/password';
+import { hashPassword, verifyPassword } from '../../src/services/auth/password';
 import { startFakeTushare } from '../fake-tushare';
 import { loadDemoSubset, SAMPLE_CODES, writeDataset } from '../fake-tushare-data';
 import { startNeonBridge } from './neon-bridge';
@@ -42,6 +43,32 @@ export interface EdgeFixture {
   codes: string[];
   /** A user whose argon2id hash was made here, on Node (the edge suite logs in with it). */
   nodeUser: { email: string; password: string };
+  /** POST `{password, hash}` → `{ok}`: verifies on Node a hash the edge suite made inside workerd. */
+  nodeVerifierUrl: string;
+}
+
+/** The Node side of the cross-runtime password check (test tooling only). */
+async function startNodeVerifier(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) {
+      body += chunk;
+    }
+    try {
+      const { password, hash } = JSON.parse(body) as { password: string; hash: string };
+      const result = await verifyPassword(password, hash);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: result.ok }));
+    } catch (err) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err) }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/verify`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -128,6 +155,8 @@ async function main(): Promise<void> {
     const tushareToken = `tushare-${id}`;
     const tushare = await startFakeTushare({ token: tushareToken, codes });
     cleanups.push(() => tushare.close());
+    const verifier = await startNodeVerifier();
+    cleanups.push(() => verifier.close());
 
     const ready: EdgeFixture = {
       databaseUrl,
@@ -140,6 +169,7 @@ async function main(): Promise<void> {
       tushareToken,
       codes,
       nodeUser,
+      nodeVerifierUrl: verifier.url,
     };
     process.stdout.write(`${JSON.stringify({ ready })}\n`);
   } catch (err) {
