@@ -84,6 +84,19 @@ describe('scheduled(): daily job on a fake clock', () => {
     // tick's fake clock (March), so against the real clock it is already past its TTL: STALE, not HIT.
     expect(['HIT', 'STALE']).toContain(res.headers.get('x-cache'));
     await res.arrayBuffer();
+
+    // Then the market-wide snapshot for the screener, in chunks: every company of the fixture has a row.
+    expect(state?.revalue_trade_date).toBe(DAY);
+    expect(state?.revalue_cursor).toBe(5);
+    expect(state?.revalued).toBeGreaterThanOrEqual(3);
+    const screen = await SELF.fetch('http://edge.test/api/v1/screener', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ include_delisted: true, page_size: 50 }),
+    });
+    expect(screen.status).toBe(200);
+    const body = (await screen.json()) as { trade_date: string; total: number };
+    expect(body).toMatchObject({ trade_date: '2026-03-13', total: 5 });
   });
 
   it('a later tick the same day resumes from the saved state and does nothing more', async () => {

@@ -63,6 +63,9 @@ async function calendarDone(): Promise<JobState> {
     cursor: 0,
     refreshed: 0,
     failed: 0,
+    revalue_trade_date: null,
+    revalue_cursor: 0,
+    revalued: 0,
     updated_at: AFTER_CLOSE.toISOString(),
   };
 }

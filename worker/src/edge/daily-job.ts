@@ -5,7 +5,9 @@
  *
  * Workers limit CPU per invocation, so the job is a small state machine persisted after every step
  * (see {@link JobStateStore}): `calendar` (is the day a trading day?) → `sync` (one trade date; retried on later
- * ticks until TuShare has published it) → `refresh` (watched stocks in batches, a cursor between them) → `done`.
+ * ticks until TuShare has published it) → `refresh` (watched stocks in batches, a cursor between them) → `revalue`
+ * (the market-wide snapshot for the screener, `revalueMarket` in chunks of companies with a cursor, then the
+ * industry percentiles over the whole date) → `done`.
  * Each cron tick continues where the last one stopped and stops itself when its time budget is spent; a tick after
  * `done` does nothing. A lock keeps two overlapping ticks from working on the same day.
  */
@@ -17,6 +19,12 @@ import type { Database } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import type { ServiceContext } from '@/services/context';
 import { errorFields, type Logger } from '@/services/logger';
+import {
+  finalizeIndustryPercentiles,
+  marketCodes,
+  revalueMarket,
+  snapshotTradeDate,
+} from '@/services/revalue/revalue-market';
 import { valueStock } from '@/services/valuation/value-stock';
 
 /** Beijing time at which the day's data is worth asking for (TuShare publishes daily_basic after the close). */
@@ -24,7 +32,7 @@ export const SYNC_AFTER_MINUTES = 15 * 60 + 30;
 
 export const JobStateSchema = z.object({
   trade_date: z.string().regex(/^\d{8}$/),
-  phase: z.enum(['calendar', 'sync', 'refresh', 'done']),
+  phase: z.enum(['calendar', 'sync', 'refresh', 'revalue', 'done']),
   /** Why the job ended (`closed`, `synced`, `no_token`, ...). */
   outcome: z.string().optional(),
   sync_attempts: z.number().int().min(0),
@@ -34,6 +42,10 @@ export const JobStateSchema = z.object({
   cursor: z.number().int().min(0),
   refreshed: z.number().int().min(0),
   failed: z.number().int().min(0),
+  /** Market-wide revaluation: snapshot key, companies done (cursor into the sorted stock list), companies valued. */
+  revalue_trade_date: z.string().nullable().default(null),
+  revalue_cursor: z.number().int().min(0).default(0),
+  revalued: z.number().int().min(0).default(0),
   updated_at: z.string(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -63,6 +75,8 @@ export interface DailyJobDeps {
   settleCache?: () => Promise<void>;
   /** Stocks valued per batch before the state is saved (default 20). */
   batchSize?: number;
+  /** Companies per market-revaluation chunk (default 250; ~0.5 s of CPU). */
+  revalueChunk?: number;
   /** Ticks after which an unpublished day is given up (default 12, i.e. two hours at one tick per 10 min). */
   maxSyncAttempts?: number;
 }
@@ -86,6 +100,9 @@ function initialState(tradeDate: string, at: Date): JobState {
     cursor: 0,
     refreshed: 0,
     failed: 0,
+    revalue_trade_date: null,
+    revalue_cursor: 0,
+    revalued: 0,
     updated_at: at.toISOString(),
   };
 }
@@ -153,7 +170,12 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
   if (s.phase === 'refresh') {
     const batch = s.codes.slice(s.cursor, s.cursor + (deps.batchSize ?? 20));
     if (batch.length === 0) {
-      return { ...s, phase: 'done' };
+      return {
+        ...s,
+        phase: 'revalue',
+        revalue_trade_date: await snapshotTradeDate(deps.db, s.trade_date),
+        revalue_cursor: 0,
+      };
     }
     const ctx = deps.services();
     let { refreshed, failed } = s;
@@ -170,6 +192,30 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
     await ctx.valuationCache.idle();
     await deps.settleCache?.();
     return { ...s, cursor: s.cursor + batch.length, refreshed, failed };
+  }
+  if (s.phase === 'revalue') {
+    const tradeDate = s.revalue_trade_date;
+    if (tradeDate === null) {
+      return { ...s, phase: 'done' }; // no market data at all
+    }
+    const chunk = (await marketCodes(deps.db)).slice(
+      s.revalue_cursor,
+      s.revalue_cursor + (deps.revalueChunk ?? 250),
+    );
+    if (chunk.length === 0) {
+      await finalizeIndustryPercentiles(deps.db, tradeDate);
+      return { ...s, phase: 'done' };
+    }
+    const ctx = deps.services();
+    const summary = await revalueMarket({
+      db: deps.db,
+      asOf: tradeDate,
+      tradeDate,
+      codes: chunk,
+      options: { ...ctx.env.valuationDefaults, ocl_aggregation_mode: ctx.env.oclAggregationMode },
+      datasetVersion: await ctx.datasetVersion(),
+    });
+    return { ...s, revalue_cursor: s.revalue_cursor + chunk.length, revalued: s.revalued + summary.valued };
   }
   return { ...s, phase: 'done' };
 }

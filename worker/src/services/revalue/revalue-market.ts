@@ -11,6 +11,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { valuationSnapshot } from '@/db/schema-snapshot';
+import { queryRows } from '@/db/sql';
 import type { ValuationOptions } from '@/valuation';
 import { loadMarketData } from './market-data';
 import { addIndustryPercentiles, type SnapshotRow, valueForSnapshot } from './value-snapshot';
@@ -28,8 +29,13 @@ export interface RevalueOptions {
   options?: ValuationOptions;
   datasetVersion?: string | null;
   mcPaths?: number;
-  /** Subset of ts_codes (tests, partial runs); default the whole market. */
+  /** Subset of ts_codes (tests, partial runs, the Workers cron's chunks); default the whole market. */
   codes?: readonly string[];
+  /**
+   * Snapshot key YYYYMMDD. Default: the latest daily_basic trade date ≤ asOf among the loaded companies. Chunked runs
+   * pass one key for all chunks (see {@link snapshotTradeDate}) so the market lands under a single date.
+   */
+  tradeDate?: string;
   /** Called after every `progressEvery` companies and once at the end. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -92,7 +98,7 @@ export async function revalueMarket(o: RevalueOptions): Promise<RevalueSummary> 
   const t0 = now();
   const market = await loadMarketData(o.db, o.asOf, o.codes);
   const t1 = now();
-  const tradeDate = market.tradeDate ?? o.asOf;
+  const tradeDate = o.tradeDate ?? market.tradeDate ?? o.asOf;
   const total = market.companies.length;
   const every = o.progressEvery ?? 250;
   const rows: SnapshotRow[] = new Array(total);
@@ -138,4 +144,43 @@ export async function revalueMarket(o: RevalueOptions): Promise<RevalueSummary> 
     }
   }
   return summary;
+}
+
+/** The market's latest daily_basic trade date ≤ asOf (YYYYMMDD), the key a chunked run uses for all chunks. */
+export async function snapshotTradeDate(db: Database, asOf: string): Promise<string | null> {
+  const rows = await queryRows<{ d: string | null }>(
+    db,
+    sql`select max(trade_date) as d from daily_basic where trade_date <= ${asOf}`,
+  );
+  return rows[0]?.d ?? null;
+}
+
+/** Every company in stock_basic, sorted (a stable order for a chunk cursor). */
+export async function marketCodes(db: Database): Promise<string[]> {
+  const rows = await queryRows<{ ts_code: string }>(
+    db,
+    sql`select ts_code from stock_basic order by ts_code`,
+  );
+  return rows.map((r) => r.ts_code);
+}
+
+/**
+ * Recomputes the industry percentiles of one snapshot date over all its rows, for runs written in chunks (each
+ * chunk only saw itself). `cume_dist()` over the positive values of an industry is the share at or below each value,
+ * the same definition as `percentileRank` in value-snapshot.ts; non-positive multiples get null.
+ */
+export async function finalizeIndustryPercentiles(db: Database, tradeDate: string): Promise<void> {
+  for (const [value, target] of [
+    ['pe_ttm', 'pe_pctl_industry'],
+    ['pb', 'pb_pctl_industry'],
+  ] as const) {
+    const v = sql.identifier(value);
+    const t = sql.identifier(target);
+    await db.execute(sql`update valuation_snapshot s set ${t} = r.p
+      from (select ts_code, cume_dist() over (partition by industry order by ${v}) as p
+            from valuation_snapshot where trade_date = ${tradeDate} and industry is not null and ${v} > 0) r
+      where s.trade_date = ${tradeDate} and s.ts_code = r.ts_code`);
+    await db.execute(sql`update valuation_snapshot set ${t} = null
+      where trade_date = ${tradeDate} and (industry is null or ${v} is null or ${v} <= 0)`);
+  }
 }

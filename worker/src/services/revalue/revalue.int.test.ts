@@ -14,7 +14,7 @@ import { loadEnv } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
 import { createMutableClock } from '@/testing/app-harness';
 import { createTestDatabase, type TestDatabase } from '../valuation-cache/test-database';
-import { type RevalueSummary, revalueMarket } from './revalue-market';
+import { finalizeIndustryPercentiles, type RevalueSummary, revalueMarket } from './revalue-market';
 
 let tdb: TestDatabase;
 let summary: RevalueSummary;
@@ -78,6 +78,33 @@ describe('revalueMarket on the demo dataset', () => {
         or value_per_share in ('Infinity'::float8, '-Infinity'::float8) or mc_p50 = 'NaN'::float8`,
     );
     expect(Number(bad[0]?.n)).toBe(0);
+  });
+
+  it('the SQL industry percentiles of chunked runs equal the in-memory ones of a whole-market run', async () => {
+    const read = () =>
+      queryRows<{ ts_code: string; pe: number | null; pb: number | null }>(
+        tdb.handle.db,
+        sql`select ts_code, pe_pctl_industry as pe, pb_pctl_industry as pb from valuation_snapshot
+          where trade_date = '20260313' order by ts_code`,
+      );
+    const before = await read();
+    await finalizeIndustryPercentiles(tdb.handle.db, '20260313');
+    const after = await read();
+    expect(after.length).toBe(before.length);
+    let compared = 0;
+    for (let i = 0; i < before.length; i++) {
+      for (const k of ['pe', 'pb'] as const) {
+        const a = before[i]?.[k] ?? null;
+        const b = after[i]?.[k] ?? null;
+        if (a === null || b === null) {
+          expect(b).toBe(a);
+        } else {
+          expect(b).toBeCloseTo(a, 12);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
   });
 
   it('values 600519.SH exactly as POST /api/v1/valuation does for the same date', async () => {
