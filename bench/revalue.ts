@@ -12,7 +12,6 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { createApp } from '@/app';
 import { createPostgresSource } from '@/data/postgres-source';
 import { createDatabase, type DatabaseHandle } from '@/db/client';
@@ -22,6 +21,7 @@ import { loadEnv } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
 import { SYSTEM_CLOCK } from '@/services/context';
 import { type RevalueSummary, revalueMarket } from '@/services/revalue/revalue-market';
+import { ensureBenchDatabase } from './scratch-db';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DB_NAME = 'stockval_bench_revalue';
@@ -35,21 +35,8 @@ export interface RevalueBenchReport {
   screener: { requests: number; p50_ms: number; p95_ms: number; meets_target: boolean } | null;
 }
 
-function serverUrl(name: string): string {
-  const u = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 async function scratchDatabase(): Promise<DatabaseHandle> {
-  const admin = new pg.Client({ connectionString: serverUrl('postgres') });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [DB_NAME]);
-  if (exists.rowCount === 0) {
-    await admin.query(`create database ${DB_NAME}`);
-  }
-  await admin.end();
-  const handle = await createDatabase({ kind: 'postgres', url: serverUrl(DB_NAME) });
+  const handle = await createDatabase({ kind: 'postgres', url: await ensureBenchDatabase(DB_NAME) });
   await migrate(handle);
   await seedDemo(handle.db);
   return handle;

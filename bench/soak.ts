@@ -20,8 +20,8 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { startPrivateRedis } from '../worker/testing/private-services';
+import { ensureBenchDatabase } from './scratch-db';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
@@ -35,22 +35,9 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-function serverUrl(name: string): string {
-  const u = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** Creates (once) the scratch database with the demo dataset and a market-wide snapshot for the screener. */
 async function prepareDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl('postgres') });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [DB_NAME]);
-  if (exists.rowCount === 0) {
-    await admin.query(`create database ${DB_NAME}`);
-  }
-  await admin.end();
-  const url = serverUrl(DB_NAME);
+  const url = await ensureBenchDatabase(DB_NAME);
   const { createDatabase } = await import('@/db/client');
   const { migrate } = await import('@/db/migrate');
   const { seedDemo } = await import('@/db/seed');
