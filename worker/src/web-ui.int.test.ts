@@ -264,9 +264,15 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.selectOption('#sens-col', 'operating_margin');
     await p.selectOption('#sens-points', '7');
     await p.selectOption('#sens-metric', 'tv_ev_ratio');
-    await p.waitForFunction(() =>
-      (document.querySelector('#heat-table caption')?.textContent ?? '').includes('收入增速'),
-    );
+    // The four selections re-render the grid one after another: wait for the last one (the metric) to show.
+    await p.waitForFunction(() => {
+      const caption = document.querySelector('#heat-table caption')?.textContent ?? '';
+      return (
+        caption.includes('收入增速') &&
+        caption.includes('终值占比') &&
+        document.querySelectorAll('#heat-table tbody tr').length === 7
+      );
+    });
     expect(await p.textContent('#heat-table caption')).toContain('营业利润率');
     expect(await p.textContent('#heat-table caption')).toContain('终值占比');
     expect(await p.locator('#heat-table tbody tr').count()).toBe(7);

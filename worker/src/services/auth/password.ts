@@ -38,6 +38,11 @@ let engine: Promise<Argon2> | undefined;
  * `import wasm from '@phi-ag/argon2/argon2.wasm'; useArgon2Module(wasm)`). Call once, before the first request.
  */
 export function useArgon2Module(module: WebAssembly.Module): void {
+  // Outside a Workers bundle (Node importing index.ts, e.g. in tests) the `.wasm` import is not a compiled module:
+  // keep the default loader instead of leaving a rejected engine behind.
+  if (!(module instanceof WebAssembly.Module)) {
+    return;
+  }
   engine = WebAssembly.instantiate(module).then((instance) => new Argon2(instance));
 }
 
