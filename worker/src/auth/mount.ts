@@ -20,6 +20,7 @@ import { createMemoryRateLimitStore } from '@/middleware/rate-limit/memory-store
 import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import type { AuthDeps } from '@/services/auth/context';
+import { addressKey } from '@/services/auth/login-throttle';
 import type { ServiceContext } from '@/services/context';
 import { errorFields } from '@/services/logger';
 import { authenticate, COOKIELESS_PATHS } from './authenticate';
@@ -79,7 +80,8 @@ export function mountAuth(app: AppOpenApi, opts: MountAuthOptions): MountedAuth 
     }
   };
   const now = () => services.clock.now();
-  const clientAddress = (c: Context<AppEnv>) => opts.clientKey?.(c) ?? 'unknown';
+  const clientKey = opts.clientKey;
+  const clientAddress = (c: Context<AppEnv>) => clientKey?.(c) ?? 'unknown';
   const deps: AuthDeps = {
     db: services.db,
     clock: services.clock,
@@ -97,7 +99,8 @@ export function mountAuth(app: AppOpenApi, opts: MountAuthOptions): MountedAuth 
       store,
       fallback,
       onStoreError,
-      ...(opts.clientKey !== undefined ? { key: opts.clientKey } : {}),
+      // Per /64 for IPv6 (one host owns a whole /64 and could rotate addresses in it), as the login lockouts do.
+      ...(clientKey !== undefined ? { key: (c: Context<AppEnv>) => addressKey(clientKey(c)) } : {}),
     }),
   );
   app.use('/api/*', authenticate({ deps, serverKey: env.apiSecretKey }));

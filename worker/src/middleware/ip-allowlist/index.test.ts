@@ -125,6 +125,17 @@ describe('resolved client address feeds the address-keyed features', () => {
     expect((await from('::ffff:198.51.100.1')).status).toBe(429);
   });
 
+  it('IPv6 clients are counted per /64: rotating addresses inside one /64 buys no fresh budget', async () => {
+    const app = h.withEnv(vars, { clientKey: peerFromHeader });
+    const from = (client: string) =>
+      get(app, '/api/v1/stocks?q=600519', '192.0.2.10', { 'x-forwarded-for': client });
+    expect((await from('2001:db8:1:2::1')).status).toBe(200);
+    expect((await from('2001:db8:1:2:ffff::9')).status).toBe(200);
+    expect((await from('2001:db8:1:2:abcd:1:2:3')).status).toBe(429);
+    // The next /64 is another client.
+    expect((await from('2001:db8:1:3::1')).status).toBe(200);
+  });
+
   it('a spoofed X-Forwarded-For from an untrusted peer does not buy a fresh budget', async () => {
     const app = h.withEnv(vars, { clientKey: peerFromHeader });
     const from = (spoof: string) =>
