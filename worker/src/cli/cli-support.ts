@@ -15,6 +15,12 @@ export interface CliOut {
   err(s: string): void;
 }
 
+/** Summary to stdout, progress and diagnostics to stderr: the CLIs' default output. */
+export const STDIO_OUT: CliOut = {
+  log: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+};
+
 /** Opens PostgreSQL at `databaseUrl`, else PGlite in `dataDir` (created if missing); says which on stderr. */
 export async function openCliDatabase(
   target: { databaseUrl?: string; dataDir: string },

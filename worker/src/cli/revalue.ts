@@ -13,7 +13,7 @@ import { EnvError, loadEnv } from '@/env';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { isCalendarDate, toTushareDate } from '@/services/dates';
 import { type RevalueSummary, revalueMarket } from '@/services/revalue/revalue-market';
-import { cliProgressBar, openCliDatabase } from './cli-support';
+import { type CliOut, cliProgressBar, openCliDatabase, STDIO_OUT } from './cli-support';
 
 const USAGE = `Usage: npm run revalue -- [options]
 
@@ -115,10 +115,7 @@ export function formatRevalueSummary(s: RevalueSummary): string {
 export async function main(
   argv: string[],
   record: Record<string, string | undefined>,
-  out: { log(s: string): void; err(s: string): void } = {
-    log: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-  },
+  out: CliOut = STDIO_OUT,
   today: string = new Date().toISOString().slice(0, 10),
 ): Promise<number> {
   let args: RevalueCliArgs;

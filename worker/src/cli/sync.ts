@@ -12,7 +12,7 @@ import { runSync, SYNC_ITEMS, type SyncItem, type SyncSummary } from '@/data/syn
 import { createTushareClient, TushareError } from '@/data/tushare-client';
 import { migrate } from '@/db/migrate';
 import { EnvError, loadEnv, tushareRequestsPerMinute } from '@/env';
-import { cliProgressBar, openCliDatabase } from './cli-support';
+import { type CliOut, cliProgressBar, openCliDatabase, STDIO_OUT } from './cli-support';
 
 const USAGE = `Usage: npm run sync -- [options]
   --what LIST          comma list of ${SYNC_ITEMS.join(', ')} (default: all)
@@ -139,10 +139,7 @@ export function formatSummary(s: SyncSummary): string {
 export async function main(
   argv: string[],
   record: Record<string, string | undefined>,
-  out: { log(s: string): void; err(s: string): void } = {
-    log: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-  },
+  out: CliOut = STDIO_OUT,
 ): Promise<number> {
   let args: SyncCliArgs;
   try {

@@ -10,7 +10,14 @@ import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { NOOP_LOGGER } from '@/services/logger';
 import { type FakeTushare, startFakeTushare } from '../../testing/fake-tushare';
-import { beijingTime, type DailyJobDeps, type JobState, type JobStateStore, runDailyJob } from './daily-job';
+import {
+  beijingTime,
+  type DailyJobDeps,
+  initialState,
+  type JobState,
+  type JobStateStore,
+  runDailyJob,
+} from './daily-job';
 
 function memoryStore(): JobStateStore & { states: Map<string, JobState>; locks: Set<string> } {
   const states = new Map<string, JobState>();
@@ -54,20 +61,7 @@ afterAll(async () => {
 
 /** A state right after the calendar step (what a previous tick would have saved). */
 async function calendarDone(): Promise<JobState> {
-  return {
-    trade_date: '20260313',
-    phase: 'calendar',
-    sync_attempts: 0,
-    synced_rows: 0,
-    codes: [],
-    cursor: 0,
-    refreshed: 0,
-    failed: 0,
-    revalue_trade_date: null,
-    revalue_cursor: 0,
-    revalued: 0,
-    updated_at: AFTER_CLOSE.toISOString(),
-  };
+  return initialState('20260313', AFTER_CLOSE);
 }
 
 function deps(store: JobStateStore, over: Partial<DailyJobDeps> = {}): DailyJobDeps {

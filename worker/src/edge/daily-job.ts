@@ -90,7 +90,8 @@ export function beijingTime(at: Date): { day: string; minutes: number } {
   };
 }
 
-function initialState(tradeDate: string, at: Date): JobState {
+/** The state a day starts from (phase `calendar`, nothing done). */
+export function initialState(tradeDate: string, at: Date): JobState {
   return {
     trade_date: tradeDate,
     phase: 'calendar',

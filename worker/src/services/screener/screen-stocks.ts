@@ -9,9 +9,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { queryRows } from '@/db/sql';
-import { ApiError } from '@/errors/api-error';
 import type { ServiceContext } from '@/services/context';
 import { toIsoDate, toTushareDate } from '@/services/dates';
+import { ServiceError } from '@/services/errors';
 
 /** Columns a client may sort by (and that appear in every item). */
 export const SCREENER_COLUMNS = [
@@ -113,7 +113,7 @@ const DEFAULT_STATUSES = ['L', 'P'];
 
 function requireDb(ctx: ServiceContext): Database {
   if (ctx.db === undefined) {
-    throw new ApiError(
+    throw new ServiceError(
       'UPSTREAM_UNAVAILABLE',
       'The screener needs the database (DATA_SOURCE=postgres, hybrid or the embedded default)',
     );
@@ -184,7 +184,7 @@ function toItem(row: Record<string, unknown>): ScreenerItem {
 
 /**
  * Runs a screener query.
- * @throws ApiError UPSTREAM_UNAVAILABLE without a database
+ * @throws ServiceError UPSTREAM_UNAVAILABLE without a database
  */
 export async function screenStocks({
   ctx,
