@@ -9,7 +9,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { mountAuth } from '@/auth/mount';
 import type { StockDataSource } from '@/data/types';
@@ -19,6 +18,7 @@ import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
 import type { Cache } from '@/lib/cache/types';
 import { accessLog } from '@/middleware/access-log';
+import { bodyLimit } from '@/middleware/body-limit';
 import { clientAddressResolver, ipAllowlist } from '@/middleware/ip-allowlist';
 import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import { securityHeaders } from '@/middleware/security';
@@ -38,6 +38,7 @@ import { registerWorkspaceRoutes } from '@/routes/workspace';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
+import type { Gzip } from '@/services/valuation-cache/encoded-body';
 import { createPgResultStore } from '@/services/valuation-cache/pg-store';
 import { createStockVersionReader, readStockDataVersion } from '@/services/valuation-cache/stock-versions';
 import { createValuationCache } from '@/services/valuation-cache/valuation-cache';
@@ -84,6 +85,11 @@ export interface AppDeps {
    * set, Upstash on Workers. Default: in memory (one process).
    */
   rateLimitStore?: RateLimitStore;
+  /**
+   * gzip for cached response bodies (compressed once per cached result, sent to clients that accept gzip). The Node
+   * entry passes zlib; Workers leave it out, since Cloudflare compresses at the edge. Default: plain bodies.
+   */
+  gzip?: Gzip;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -144,6 +150,7 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
       logger,
       ttlSeconds: deps.env.cacheTtlSeconds,
       staleSeconds: deps.env.cacheStaleSeconds,
+      gzip: deps.gzip,
     }),
     metrics,
     health: memoizeHealth(

@@ -5,8 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '@/cli/stockval';
 import { parseSetValue, parseValueArgs } from '@/cli/value';
@@ -60,6 +62,28 @@ describe('Node server (node.ts)', () => {
     await second.arrayBuffer();
   });
 
+  it('sends a cached valuation gzipped to clients that accept gzip, plain to the others', async () => {
+    const body = JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13' });
+    const plain = await rawPost('/api/v1/valuation', body, {});
+    const zipped = await rawPost('/api/v1/valuation', body, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+    const refused = await rawPost('/api/v1/valuation', body, { 'accept-encoding': 'gzip;q=0, *' });
+    for (const r of [plain, zipped, refused]) {
+      expect(r.status).toBe(200);
+      expect(r.headers['x-cache']).toBe('HIT');
+      expect(r.headers.vary).toBe('Accept-Encoding');
+      expect(Number(r.headers['content-length'])).toBe(r.bytes.byteLength);
+    }
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    const unzipped = gunzipSync(zipped.bytes);
+    expect(unzipped.equals(plain.bytes)).toBe(true);
+    expect(zipped.bytes.byteLength).toBeLessThan(plain.bytes.byteLength / 2);
+    expect(ValuationResponseSchema.parse(JSON.parse(unzipped.toString('utf8'))).stock_info.ts_code).toBe(
+      '600519.SH',
+    );
+  });
+
   it('serves the API reference and the OpenAPI document', async () => {
     expect((await fetch(`${server?.url}/openapi.json`)).status).toBe(200);
     const docs = await fetch(`${server?.url}/docs`);
@@ -72,10 +96,11 @@ describe('Node server (node.ts)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    expect(text).toContain('api_requests_total{method="POST",route="/api/v1/valuation",status="200"} 2');
-    expect(text).toContain('valuations_successful_total 2');
+    // Two requests in the miss-then-hit test, three in the gzip test.
+    expect(text).toContain('api_requests_total{method="POST",route="/api/v1/valuation",status="200"} 5');
+    expect(text).toContain('valuations_successful_total 5');
     expect(text).toContain('cache_misses_total{cache="valuation"} 1');
-    expect(text).toContain('cache_hits_total{cache="valuation"} 1');
+    expect(text).toContain('cache_hits_total{cache="valuation"} 4');
     expect(text).toContain('health_status{status="healthy"} 1');
     expect(text).toContain('process_resident_memory_bytes');
   });
@@ -232,3 +257,27 @@ describe('CLI argument parsing', () => {
     expect(() => parseValueArgs(['600519.SH', '--set', 'novalue'])).toThrow('--set expects key=value');
   });
 });
+
+/** A POST over node:http, which (unlike fetch) neither adds Accept-Encoding nor decompresses. */
+function rawPost(
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${server?.url}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -10,6 +10,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -35,6 +37,9 @@ import { databaseDatasetVersion } from '@/services/dataset-version';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const gzipBytes = promisify(gzip);
+/** gzip (zlib level 6) in libuv's thread pool; the copy gives the web-typed array Hono wants. */
+const gzipAsync = async (data: Uint8Array) => new Uint8Array(await gzipBytes(data));
 
 /** Version from package.json (shown in /health, part of cache keys). */
 export function packageVersion(): string {
@@ -179,6 +184,8 @@ export async function createNodeDeps(
       ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
       rateLimitStore,
+      // Cached valuation bodies are gzipped once (libuv's thread pool, off the event loop) for clients that accept it.
+      gzip: gzipAsync,
       // The socket's peer. The app believes X-Forwarded-For (or TRUSTED_PROXY_HEADER) only when this peer is in
       // TRUSTED_PROXIES (middleware/ip-allowlist), since any client can send the header.
       clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',

@@ -44,6 +44,6 @@ export function registerPostSensitivity(app: AppOpenApi): void {
       throw new Error('sensitivity_analysis missing after validation');
     }
     const out = await runStockSensitivity({ ctx: c.get('services'), input: { ...input, sensitivity } });
-    return jsonText<SensitivityResponse>(c, out.body, { 'X-Cache': out.cache });
+    return jsonText<SensitivityResponse>(c, out, { 'X-Cache': out.cache });
   });
 }

@@ -43,6 +43,6 @@ export function registerPostValuation(app: AppOpenApi): void {
     const out = await valueStock({ ctx, input });
     // Signed-in users: into their history and workspace (best effort; issue 4 item 7).
     await recordForCaller(ctx, c.get('auth'), () => c.req.json(), out.body);
-    return jsonText<ValuationResponse>(c, out.body, { 'X-Cache': out.cache });
+    return jsonText<ValuationResponse>(c, out, { 'X-Cache': out.cache });
   });
 }

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMemoryCache } from '@/lib/cache/memory';
 import type { Cache } from '@/lib/cache/types';
@@ -39,6 +40,24 @@ function setup(over: Partial<ValuationCacheOptions> = {}) {
   };
 }
 
+function brokenFastTier(): { broken: Cache; calls: () => number } {
+  let calls = 0;
+  const broken: Cache = {
+    kind: 'redis',
+    get: async () => {
+      calls += 1;
+      throw new Error('connect ECONNREFUSED');
+    },
+    set: async () => {
+      throw new Error('connect ECONNREFUSED');
+    },
+    delete: async () => {},
+    ping: async () => {},
+    close: async () => {},
+  };
+  return { broken, calls: () => calls };
+}
+
 function memoryStore(): ResultStore & { rows: Map<string, StoredEntry>; reads: number } {
   const rows = new Map<string, StoredEntry>();
   const store = {
@@ -75,7 +94,7 @@ describe('createValuationCache', () => {
     expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
     await t.vc.idle();
     const hit = await t.vc.getOrCompute('k', META, t.compute);
-    expect(hit).toEqual({ body: '{"n":1}', outcome: 'HIT' });
+    expect(hit).toMatchObject({ body: '{"n":1}', outcome: 'HIT' });
     expect(t.computes()).toBe(1);
   });
 
@@ -120,7 +139,7 @@ describe('createValuationCache', () => {
     expect(stale[0]?.body).toBe('{"n":1}');
     await t.vc.idle();
     expect(t.computes()).toBe(2);
-    expect(await t.vc.getOrCompute('k', META, t.compute)).toEqual({ body: '{"n":2}', outcome: 'HIT' });
+    expect(await t.vc.getOrCompute('k', META, t.compute)).toMatchObject({ body: '{"n":2}', outcome: 'HIT' });
   });
 
   it('misses after TTL + stale window', async () => {
@@ -138,35 +157,78 @@ describe('createValuationCache', () => {
     await a.vc.idle();
     expect(store.rows.get('k')).toMatchObject({ kind: 'valuation', tsCode: '600519.SH', body: '{"n":1}' });
     const b = setup({ store }); // a restarted process: empty fast tier, same store
-    expect(await b.vc.getOrCompute('k', META, b.compute)).toEqual({ body: '{"n":1}', outcome: 'HIT' });
+    expect(await b.vc.getOrCompute('k', META, b.compute)).toMatchObject({ body: '{"n":1}', outcome: 'HIT' });
     expect(b.computes()).toBe(0);
     await b.vc.idle();
     expect(await b.fast.get('k')).not.toBeNull();
   });
 
   it('a failing fast tier never fails the request and is skipped for a while', async () => {
-    let calls = 0;
-    const broken: Cache = {
-      kind: 'redis',
-      get: async () => {
-        calls += 1;
-        throw new Error('connect ECONNREFUSED');
-      },
-      set: async () => {
-        throw new Error('connect ECONNREFUSED');
-      },
-      delete: async () => {},
-      ping: async () => {},
-      close: async () => {},
-    };
-    const t = setup({ fast: broken });
+    const { broken, calls } = brokenFastTier();
+    // Without the recent-results map, so every request goes to the fast tier.
+    const t = setup({ fast: broken, recentMaxBytes: 0 });
     expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
     expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
-    expect(calls).toBe(1);
+    expect(calls()).toBe(1);
     expect(t.logs.some((l) => l.includes('cache read failed'))).toBe(true);
     t.advance(FAST_TIER_RETRY_MS);
     await t.vc.getOrCompute('k', META, t.compute);
-    expect(calls).toBe(2);
+    expect(calls()).toBe(2);
+  });
+
+  it('with the fast tier down, results computed here are still served from the recent-results map', async () => {
+    const { broken } = brokenFastTier();
+    const t = setup({ fast: broken });
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('MISS');
+    expect(await t.vc.getOrCompute('k', META, t.compute)).toMatchObject({ body: '{"n":1}', outcome: 'HIT' });
+    expect(t.computes()).toBe(1);
+  });
+
+  it('serves fresh recent results without reading the fast tier, with their encodings made once', async () => {
+    const t = setup({ gzip: async (d) => new Uint8Array(gzipSync(d)) });
+    let reads = 0;
+    const get = t.fast.get.bind(t.fast);
+    t.fast.get = async (key) => {
+      reads += 1;
+      return get(key);
+    };
+    const first = await t.vc.getOrCompute('k', META, t.compute);
+    const second = await t.vc.getOrCompute('k', META, t.compute);
+    expect([first.outcome, second.outcome]).toEqual(['MISS', 'HIT']);
+    expect(reads).toBe(1); // only the first request's miss
+    expect(second.encoded).toBe(first.encoded);
+    expect(new TextDecoder().decode(second.encoded?.bytes())).toBe('{"n":1}');
+    const [z1, z2] = await Promise.all([first.encoded?.gzip(), second.encoded?.gzip()]);
+    expect(z1).toBe(z2); // compressed once
+    expect(gunzipSync(z1 as Uint8Array).toString('utf8')).toBe('{"n":1}');
+    // Past fresh_until the map steps aside: the fast tier answers STALE and the refresh replaces the entry.
+    t.advance(61_000);
+    expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('STALE');
+    expect(reads).toBe(2);
+    await t.vc.idle();
+    expect(await t.vc.getOrCompute('k', META, t.compute)).toMatchObject({ body: '{"n":2}', outcome: 'HIT' });
+    expect(reads).toBe(2);
+  });
+
+  it('keeps the recent-results map within its memory budget, dropping the least recently used', async () => {
+    // Each '{"n":…}' body is charged 7 × 4 + 1024 bytes; room for two.
+    const t = setup({ recentMaxBytes: 2 * (7 * 4 + 1024) });
+    let reads = 0;
+    const get = t.fast.get.bind(t.fast);
+    t.fast.get = async (key) => {
+      reads += 1;
+      return get(key);
+    };
+    for (const key of ['a', 'b', 'c']) {
+      await t.vc.getOrCompute(key, META, t.compute); // 3 misses, 3 reads
+    }
+    await t.vc.idle();
+    await t.vc.getOrCompute('c', META, t.compute);
+    await t.vc.getOrCompute('b', META, t.compute);
+    expect(reads).toBe(3); // b and c are in memory
+    await t.vc.getOrCompute('a', META, t.compute); // evicted: fast tier
+    expect(reads).toBe(4);
+    expect(t.computes()).toBe(3);
   });
 
   it('propagates computation errors to every waiter and caches nothing', async () => {

@@ -11,6 +11,10 @@
  *   replica compute while the others wait for its result.
  * - Stale-while-revalidate: after `fresh_until` and until TTL + stale window, the stale body is served at once
  *   (`STALE`) and one background computation refreshes both tiers.
+ * - Recent results: the last results read or computed by this process stay decoded in a bounded in-process map
+ *   ({@link RECENT_MAX_BYTES}), with their UTF-8 and gzip encodings made once (`encoded-body.ts`). A fresh hit there
+ *   costs one map lookup: no fast-tier read, no header parsing, no per-response encoding. Keys carry the data version,
+ *   so a sync never meets an old entry here; an entry leaves at its `fresh_until` like everywhere else.
  * - Failures: any tier error is logged and counts as a miss; after a fast-tier error that tier is skipped for
  *   {@link FAST_TIER_RETRY_MS}, so an unreachable Redis costs one timeout, not one per request. The cache can make a
  *   request faster, never fail it.
@@ -18,6 +22,7 @@
 import type { Cache } from '@/lib/cache/types';
 import type { Clock } from '@/services/context';
 import { errorFields, type Logger } from '@/services/logger';
+import { type EncodedBody, encodedBody, type Gzip } from './encoded-body';
 import { type CacheEntry, decodeEntry, encodeEntry } from './entry';
 import type { ResultStore } from './pg-store';
 
@@ -35,9 +40,14 @@ export const LOCK_WAIT_MS = 3000;
 
 const LOCK_POLL_MS = 20;
 
+/** Default memory budget of the recent-results map, bytes (≈ 400 valuation bodies with their encodings). */
+export const RECENT_MAX_BYTES = 32 * 1024 * 1024;
+
 export interface CachedResult {
   body: string;
   outcome: CacheOutcome;
+  /** The body with its wire encodings, when it came through the cache (absent for BYPASS). */
+  encoded?: EncodedBody;
 }
 
 /** What a cached result is about (for the persistent tier's purge by stock). */
@@ -66,6 +76,15 @@ export interface ValuationCacheOptions {
   ttlSeconds: number;
   /** Stale-while-revalidate window after the TTL, seconds. */
   staleSeconds: number;
+  /** Compressor for cached bodies (Node: zlib); without it clients get the plain bytes. */
+  gzip?: Gzip | undefined;
+  /** Memory budget of the recent-results map, bytes (default {@link RECENT_MAX_BYTES}; 0 turns it off). */
+  recentMaxBytes?: number;
+}
+
+interface RecentEntry {
+  freshUntil: number;
+  encoded: EncodedBody;
 }
 
 /**
@@ -80,8 +99,55 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
   const staleMs = opts.staleSeconds * 1000;
   const flights = new Map<string, Promise<{ entry: CacheEntry; computed: boolean }>>();
   const revalidating = new Set<string>();
+  const recent = new Map<string, RecentEntry>();
+  const recentMax = opts.recentMaxBytes ?? RECENT_MAX_BYTES;
+  let recentBytes = 0;
   const background = new Set<Promise<unknown>>();
   let fastDownUntil = 0;
+
+  /**
+   * Keeps an entry decoded for the next requests (see module doc); insertion order is recency order, and the oldest
+   * entries leave when the budget is exceeded.
+   */
+  const remember = (key: string, entry: CacheEntry): EncodedBody => {
+    const encoded = encodedBody(entry.body, opts.gzip);
+    if (recentMax <= 0 || clock.now() >= entry.freshUntil) {
+      return encoded;
+    }
+    forget(key);
+    recent.set(key, { freshUntil: entry.freshUntil, encoded });
+    recentBytes += entrySize(entry.body);
+    for (const [oldKey] of recent) {
+      if (recentBytes <= recentMax) {
+        break;
+      }
+      forget(oldKey);
+    }
+    return encoded;
+  };
+
+  const forget = (key: string) => {
+    const old = recent.get(key);
+    if (old !== undefined) {
+      recent.delete(key);
+      recentBytes -= entrySize(old.encoded.text);
+    }
+  };
+
+  /** A fresh recent entry, moved to the most recent position; undefined otherwise. */
+  const recentHit = (key: string): RecentEntry | undefined => {
+    const hit = recent.get(key);
+    if (hit === undefined) {
+      return undefined;
+    }
+    recent.delete(key);
+    if (clock.now() >= hit.freshUntil) {
+      recentBytes -= entrySize(hit.encoded.text);
+      return undefined;
+    }
+    recent.set(key, hit);
+    return hit;
+  };
 
   const track = (p: Promise<unknown>) => {
     const t = p.finally(() => background.delete(t));
@@ -196,6 +262,7 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
       throw err;
     }
     const entry = { body, freshUntil: clock.now() + ttlMs };
+    remember(key, entry);
     // The lock is released once the result is readable, so a waiting replica finds it rather than the lock gone.
     void writeFast(key, entry).finally(release);
     writeStore(key, meta, entry);
@@ -222,13 +289,17 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
       if (opts.ttlSeconds <= 0) {
         return { body: await compute(), outcome: 'BYPASS' };
       }
+      const near = recentHit(key);
+      if (near !== undefined) {
+        return { body: near.encoded.text, outcome: 'HIT', encoded: near.encoded };
+      }
       const cached = await readFast(key);
       if (cached !== null) {
         const outcome = outcomeOf(cached);
         if (outcome === 'STALE') {
           revalidate(key, meta, compute);
         }
-        return { body: cached.body, outcome };
+        return { body: cached.body, outcome, encoded: remember(key, cached) };
       }
       let flight = flights.get(key);
       const leader = flight === undefined;
@@ -236,6 +307,7 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
         flight = (async () => {
           const stored = await readStore(key);
           if (stored !== null) {
+            remember(key, stored);
             void writeFast(key, stored);
             return { entry: stored, computed: false };
           }
@@ -252,7 +324,11 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
       if (outcome === 'STALE') {
         revalidate(key, meta, compute);
       }
-      return { body: entry.body, outcome };
+      return {
+        body: entry.body,
+        outcome,
+        encoded: recent.get(key)?.encoded ?? encodedBody(entry.body, opts.gzip),
+      };
     },
     async idle() {
       while (background.size > 0) {
@@ -260,4 +336,9 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
       }
     },
   };
+}
+
+/** Budget charge of one body: its text (UTF-16 when it holds Chinese) plus the UTF-8 and gzip copies it may get. */
+function entrySize(text: string): number {
+  return text.length * 4 + 1024;
 }

@@ -9,6 +9,7 @@
 import type { ServiceContext } from '@/services/context';
 import { todayInChina } from '@/services/dates';
 import { errorFields } from '@/services/logger';
+import type { EncodedBody } from '@/services/valuation-cache/encoded-body';
 import type { CacheOutcome } from '@/services/valuation-cache/valuation-cache';
 import { resultCacheKey } from './cache-key';
 import { engineOptions } from './load-subject';
@@ -21,6 +22,8 @@ export interface CachedBody {
   body: string;
   /** `X-Cache` header value. */
   cache: CacheStatus;
+  /** The body's wire encodings, made once per cached result (absent when the cache is off). */
+  encoded?: EncodedBody | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function cachedBody(
     return { body: await compute(), cache: 'BYPASS' };
   }
   const out = await vc.getOrCompute(key, { kind, tsCode: input.ts_code ?? null }, compute);
-  return { body: out.body, cache: out.outcome };
+  return { body: out.body, cache: out.outcome, encoded: out.encoded };
 }
 
 /**
