@@ -18,7 +18,7 @@ export const route = createRoute({
   description:
     'By `ts_code` (+ `valuation_date`) from the configured data source, or with inline `financials` + `market`. ' +
     'Accepts every engine option; the original aliases stock_code, prediction_years and terminal_growth_rate work too. ' +
-    'Optional sections: `sensitivity_analysis`, `scenarios`. Header `X-Cache`: HIT (fresh cached result), MISS (computed now), STALE (cached past its TTL, being recomputed in the background), BYPASS (cache off).',
+    'Optional sections: `sensitivity_analysis`, `scenarios`. Header `X-Cache`: HIT (fresh cached result), MISS (computed now), STALE (cached past its TTL, being recomputed in the background), BYPASS (cache off). Cached bodies are sent gzipped (`Content-Encoding: gzip`) to clients that accept it.',
   request: {
     body: { required: true, content: { 'application/json': { schema: ValuationRequestSchema } } },
   },
