@@ -35,6 +35,7 @@ import { registerStockRoutes } from '@/routes/stocks';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import { registerValuationRoutes } from '@/routes/valuation';
 import { registerWorkspaceRoutes } from '@/routes/workspace';
+import type { PasswordHasher } from '@/services/auth/password';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
@@ -85,6 +86,11 @@ export interface AppDeps {
    * set, Upstash on Workers. Default: in memory (one process).
    */
   rateLimitStore?: RateLimitStore;
+  /**
+   * argon2id password hashing (services/auth/password.ts). The Node entry passes a worker-thread pool so sign-ins do
+   * not stall the event loop; Workers have no threads and keep the default: in-thread.
+   */
+  passwordHasher?: PasswordHasher;
   /**
    * gzip for cached response bodies (compressed once per cached result, sent to clients that accept gzip). The Node
    * entry passes zlib; Workers leave it out, since Cloudflare compresses at the edge. Default: plain bodies.
@@ -227,6 +233,7 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
     services,
     ...(deps.rateLimitStore !== undefined ? { store: deps.rateLimitStore } : {}),
     ...(clientKey !== undefined ? { clientKey } : {}),
+    ...(deps.passwordHasher !== undefined ? { passwords: deps.passwordHasher } : {}),
   });
   app.use(
     '/api/*',

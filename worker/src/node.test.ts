@@ -19,6 +19,8 @@ import { type RunningServer, startServer } from './node';
 
 let dir: string;
 let server: RunningServer | undefined;
+/** Registered by the in-process server, signed in again by the tsx-started one (same data directory). */
+const ACCOUNT = JSON.stringify({ email: 'e2e@example.com', password: 'glacier-paprika-lantern-e2e' });
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -103,6 +105,14 @@ describe('Node server (node.ts)', () => {
     expect(text).toContain('cache_hits_total{cache="valuation"} 4');
     expect(text).toContain('health_status{status="healthy"} 1');
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('registers and signs in over HTTP (argon2 on the worker-thread pool)', async () => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: ACCOUNT };
+    expect((await fetch(`${server?.url}/api/v1/auth/register`, init)).status).toBe(201);
+    const login = await fetch(`${server?.url}/api/v1/auth/login`, init);
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { token?: unknown }).token).toEqual(expect.any(String));
   });
 
   it('stops gracefully and releases the database', async () => {
@@ -192,7 +202,7 @@ describe('node.ts main (process entry)', () => {
     expect(p.err()).toContain('PORT got "abc"; use a port number');
   }, 60_000);
 
-  it('starts on the seeded directory, logs where it listens and exits 0 on SIGTERM', async () => {
+  it('starts on the seeded directory, signs in (argon2 worker threads under tsx) and exits 0 on SIGTERM', async () => {
     const p = spawnEntry({ PORT: '0', DATA_DIR: join(dir, 'pglite') });
     const url = await new Promise<string>((resolveUrl, reject) => {
       const timer = setInterval(() => {
@@ -210,6 +220,13 @@ describe('node.ts main (process entry)', () => {
     const live = await fetch(`${url}/health/live`);
     expect(live.status).toBe(200);
     await live.arrayBuffer();
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ACCOUNT,
+    });
+    expect(login.status).toBe(200);
+    await login.arrayBuffer();
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.out()).toContain('shutting down');

@@ -32,6 +32,8 @@ import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import { createPrometheusMetrics } from '@/observability/node/prometheus';
 import { createRotatingFile } from '@/observability/node/rotating-file';
 import { collectSecrets } from '@/observability/redact';
+import { createArgon2Pool } from '@/services/auth/node/argon2-pool';
+import { createPasswordHasher } from '@/services/auth/password';
 import { type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
@@ -161,6 +163,9 @@ export async function createNodeDeps(
     env.redisUrl !== undefined
       ? createRedisRateLimitStore({ url: env.redisUrl })
       : createMemoryRateLimitStore();
+  // argon2 (~25 ms of CPU per sign-in) runs on worker threads, not on the event loop every request shares;
+  // threads start on the first sign-in, so a CLI that never hashes starts none.
+  const argon2 = createArgon2Pool();
   const db = handle?.db;
   const datasetVersion = async () =>
     db === undefined ? `tushare:${env.tushare.apiUrl}` : databaseDatasetVersion(db);
@@ -184,6 +189,7 @@ export async function createNodeDeps(
       ...(db !== undefined ? { db } : {}),
       healthChecks: checks,
       rateLimitStore,
+      passwordHasher: createPasswordHasher(argon2),
       // Cached valuation bodies are gzipped once (libuv's thread pool, off the event loop) for clients that accept it.
       gzip: gzipAsync,
       // The socket's peer. The app believes X-Forwarded-For (or TRUSTED_PROXY_HEADER) only when this peer is in
@@ -193,6 +199,7 @@ export async function createNodeDeps(
     close: async () => {
       await cache.close();
       await rateLimitStore.close();
+      await argon2.close();
       await handle?.close();
     },
   };

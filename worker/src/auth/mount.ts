@@ -21,6 +21,7 @@ import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import type { AppEnv, AppOpenApi } from '@/routes/types';
 import type { AuthDeps } from '@/services/auth/context';
 import { addressKey } from '@/services/auth/login-throttle';
+import { IN_THREAD_PASSWORD_HASHER, type PasswordHasher } from '@/services/auth/password';
 import type { ServiceContext } from '@/services/context';
 import { errorFields } from '@/services/logger';
 import { authenticate, COOKIELESS_PATHS } from './authenticate';
@@ -44,6 +45,8 @@ export interface MountAuthOptions {
    * default one shared bucket.
    */
   clientKey?: (c: Context<AppEnv>) => string;
+  /** argon2id hashing; default in-thread (Node passes its worker-thread pool). */
+  passwords?: PasswordHasher;
 }
 
 export interface MountedAuth {
@@ -88,6 +91,7 @@ export function mountAuth(app: AppOpenApi, opts: MountAuthOptions): MountedAuth 
     logger: services.logger,
     config: env.auth,
     store,
+    passwords: opts.passwords ?? IN_THREAD_PASSWORD_HASHER,
   };
 
   app.use(

@@ -60,4 +60,16 @@ describe('createRedisCache (real Redis)', () => {
     await expect(dead.get('k')).rejects.toThrow();
     await dead.close();
   });
+
+  it('a reply that arrived while the event loop was stalled past the timeout is still a hit', async () => {
+    const quick = createRedisCache({ url, keyPrefix: prefix, commandTimeoutMs: 100 });
+    await quick.set('stall', 'x', 30);
+    const pending = quick.get('stall');
+    const end = performance.now() + 400;
+    while (performance.now() < end) {
+      // a busy event loop; Redis answers meanwhile
+    }
+    expect(await pending).toBe('x');
+    await quick.close();
+  });
 });

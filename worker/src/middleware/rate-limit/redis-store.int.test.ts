@@ -1,9 +1,11 @@
 /**
  * The Redis counter store against real Redis (unique key prefix, only our keys deleted): the Lua sliding window makes
- * the same decisions as the memory store for the same request times, counters and flags expire, and two clients
- * (two replicas) share one budget.
+ * the same decisions as the memory store for the same request times, counters and flags expire, two clients
+ * (two replicas) share one budget, and event-loop stalls longer than the command timeout do not fail commands.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryRateLimitStore } from './memory-store';
@@ -82,5 +84,41 @@ describe('Redis rate-limit store', () => {
     await expect(dead.ping()).rejects.toThrow();
     expect(Date.now() - t).toBeLessThan(5000);
     await dead.close();
+  });
+
+  it('a reply that arrived while the event loop was stalled past the timeout still counts', async () => {
+    // The soak's sign-in failures (issue 11): ioredis' own 300 ms timer fired after 340–640 ms stalls, before the
+    // socket holding Redis's answer was read.
+    const s = createRedisRateLimitStore({ url, keyPrefix: prefix, commandTimeoutMs: 100 });
+    await s.ping();
+    for (let round = 0; round < 3; round++) {
+      const pending = Promise.all([s.ttlMs('stall', Date.now()), s.hit('stall', 100, 60_000, Date.now())]);
+      const end = performance.now() + 400;
+      while (performance.now() < end) {
+        // the loop is busy (CPU-bound requests, GC, other processes); Redis answers meanwhile
+      }
+      const [ttl, hit] = await pending;
+      expect(ttl).toBe(0);
+      expect(hit.allowed).toBe(true);
+    }
+    await s.close();
+  });
+
+  it('still times out against a server that accepts but never answers', async () => {
+    const sockets: Socket[] = [];
+    const mute = createServer((socket) => sockets.push(socket));
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    const address = mute.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const s = createRedisRateLimitStore({ url: `redis://127.0.0.1:${port}/0`, commandTimeoutMs: 200 });
+    const t = performance.now();
+    await expect(s.ttlMs('x', Date.now())).rejects.toThrow('redis PTTL timed out after 200 ms');
+    expect(performance.now() - t).toBeLessThan(2000);
+    await s.close();
+    for (const socket of sockets) {
+      socket.destroy();
+    }
+    mute.close();
   });
 });

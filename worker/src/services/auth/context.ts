@@ -2,7 +2,8 @@
  * @module services/auth/context
  * What the auth services receive. Built once by `mountAuth` (auth/mount.ts) from the app's dependencies, so the
  * services stay free of Hono and of globals, and tests can hand in a PGlite database, a memory counter store and a
- * clock they move.
+ * clock they move. Password hashing comes in the same way: in-thread by default and on Workers, a worker-thread
+ * pool on Node (services/auth/node/argon2-pool.ts).
  */
 import type { Database } from '@/db/client';
 import type { Env } from '@/env';
@@ -10,6 +11,7 @@ import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import type { Clock } from '@/services/context';
 import { ServiceError } from '@/services/errors';
 import type { Logger } from '@/services/logger';
+import type { PasswordHasher } from './password';
 
 export interface AuthDeps {
   /** Users, sessions and keys live here; undefined (DATA_SOURCE=tushare without a database) → 503. */
@@ -19,6 +21,8 @@ export interface AuthDeps {
   config: Env['auth'];
   /** Counters for login throttling (Redis when configured; failures here fail closed). */
   store: RateLimitStore;
+  /** argon2id hashing (services/auth/password.ts); its failures (e.g. a full pool queue) fail closed. */
+  passwords: PasswordHasher;
 }
 
 /** Auth is unavailable (no database, database or Redis down): never treated as "anonymous". */
@@ -55,6 +59,27 @@ export function requireDb(deps: AuthDeps): Database {
   return deps.db;
 }
 
+/** Log fields of a failed step: the error's name and the start of its message (never a stack or SQL values). */
+function failure(err: unknown): Record<string, string> {
+  return {
+    err_name: err instanceof Error ? err.name : 'unknown',
+    err_message: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
+  };
+}
+
+/**
+ * Runs a password step (hash, verify); a failure of the hasher itself (pool queue full, worker thread lost)
+ * becomes {@link AuthUnavailableError} (503 with Retry-After) and is logged.
+ */
+export async function guardPasswords<T>(deps: AuthDeps, fn: (p: PasswordHasher) => Promise<T>): Promise<T> {
+  try {
+    return await fn(deps.passwords);
+  } catch (err) {
+    deps.logger.error('auth password step failed', failure(err));
+    throw new AuthUnavailableError();
+  }
+}
+
 /**
  * Runs a database step; driver failures become {@link AuthUnavailableError} (fail closed, 503) while our own
  * service errors pass through.
@@ -67,10 +92,7 @@ export async function guardDb<T>(deps: AuthDeps, fn: (db: Database) => Promise<T
     if (err instanceof ServiceError) {
       throw err;
     }
-    deps.logger.error('auth database step failed', {
-      err_name: err instanceof Error ? err.name : 'unknown',
-      err_message: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
-    });
+    deps.logger.error('auth database step failed', failure(err));
     throw new AuthUnavailableError();
   }
 }

@@ -46,10 +46,16 @@ async function keys(email: string, ip: string) {
   return { account, address };
 }
 
-async function safely<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs a store step; a failure fails closed (503) and is logged, so an operator can tell which step it was. */
+async function safely<T>(deps: AuthDeps, step: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
-  } catch {
+  } catch (err) {
+    deps.logger.error('auth throttle store step failed', {
+      step,
+      err_name: err instanceof Error ? err.name : 'unknown',
+      err_message: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
+    });
     throw new AuthUnavailableError();
   }
 }
@@ -65,7 +71,7 @@ async function remainingLock(store: RateLimitStore, key: string, now: number): P
 export async function assertLoginAllowed(deps: AuthDeps, email: string, ip: string): Promise<void> {
   const k = await keys(email, ip);
   const now = deps.clock.now();
-  const [acct, addr] = await safely(() =>
+  const [acct, addr] = await safely(deps, 'read lock', () =>
     Promise.all([remainingLock(deps.store, k.account, now), remainingLock(deps.store, k.address, now)]),
   );
   const wait = Math.max(acct, addr);
@@ -84,7 +90,7 @@ export async function recordLoginFailure(deps: AuthDeps, email: string, ip: stri
   const k = await keys(email, ip);
   const now = deps.clock.now();
   const { lockoutThreshold, lockoutIpThreshold, lockoutSeconds } = deps.config;
-  await safely(async () => {
+  await safely(deps, 'record failure', async () => {
     const [acct, addr] = await Promise.all([
       deps.store.increment(`${k.account}:fail`, FAILURE_WINDOW_MS, now),
       deps.store.increment(`${k.address}:fail`, FAILURE_WINDOW_MS, now),
@@ -108,7 +114,7 @@ export async function recordLoginFailure(deps: AuthDeps, email: string, ip: stri
 /** A successful sign-in forgives the account's failures (the address keeps its count). */
 export async function clearLoginFailures(deps: AuthDeps, email: string): Promise<void> {
   const k = await keys(email, '0.0.0.0');
-  await safely(() => deps.store.delete(`${k.account}:fail`, `${k.account}:lock`));
+  await safely(deps, 'clear failures', () => deps.store.delete(`${k.account}:fail`, `${k.account}:lock`));
 }
 
 /**
@@ -118,7 +124,7 @@ export async function clearLoginFailures(deps: AuthDeps, email: string): Promise
  */
 export async function assertAuthBudget(deps: AuthDeps, action: string, ip: string): Promise<void> {
   const limit = deps.config.authRateLimitPerMinute;
-  const result = await safely(() =>
+  const result = await safely(deps, 'budget', () =>
     deps.store.hit(`auth:${action}:${addressKey(ip)}`, limit, 60_000, deps.clock.now()),
   );
   if (!result.allowed) {

@@ -13,8 +13,14 @@
  * raised later: a login whose stored hash used other parameters gets rehashed ({@link VerifyResult.needsRehash}).
  * A stored hash is parsed and its parameters checked against hard caps *before* any work, so a damaged or hostile
  * row cannot make one login burn 128 MB or seconds of CPU on a Worker.
+ *
+ * Where the ~25 ms of argon2 CPU runs is a {@link Argon2Runner}: this thread ({@link IN_THREAD_ARGON2}, the only
+ * choice on Workers, which have no threads) or, on Node, a worker-thread pool (services/auth/node/argon2-pool.ts)
+ * so sign-ins do not stall the event loop every other request shares. {@link createPasswordHasher} puts the policy
+ * (caps, PHC parsing, UTF-8 input, salt, rehash, dummy verification) in front of either, so both produce the same
+ * PHC strings and the app receives one {@link PasswordHasher} through its dependencies.
  */
-import Argon2, { Argon2Type, Argon2Version } from '@phi-ag/argon2';
+import Argon2, { type Argon2HashOptions, Argon2Type, Argon2Version } from '@phi-ag/argon2';
 
 export interface Argon2Params {
   /** Memory in KiB. */
@@ -94,28 +100,6 @@ function withinCaps(p: Argon2Params): boolean {
   );
 }
 
-/**
- * Hashes a password.
- * @param params - defaults to {@link ARGON2_PARAMS}.
- * @returns a PHC string with a fresh 16-byte salt.
- * @example const phc = await hashPassword('correct horse battery staple');
- */
-export async function hashPassword(password: string, params: Argon2Params = ARGON2_PARAMS): Promise<string> {
-  if (!withinCaps(params)) {
-    throw new RangeError('hashPassword: parameters exceed ARGON2_CAPS');
-  }
-  const a = await argon2();
-  return a.hash(argon2Input(password), {
-    salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
-    timeCost: params.iterations,
-    parallelism: params.parallelism,
-    memoryCost: params.memoryKiB,
-    hashLength: HASH_BYTES,
-    type: Argon2Type.Argon2id,
-    version: Argon2Version.Version13,
-  }).encoded;
-}
-
 export interface VerifyResult {
   ok: boolean;
   /** The password matched but the hash used other parameters than {@link ARGON2_PARAMS}: store a new hash. */
@@ -123,33 +107,120 @@ export interface VerifyResult {
 }
 
 /**
- * Verifies a password against a stored PHC string (the reference implementation compares in constant time).
- * @returns `{ ok: false }` for a wrong password and for a malformed or over-cap hash (never throws for those).
+ * The raw argon2 operations, wherever they run. Inputs are already prepared ({@link argon2Input}, checked
+ * parameters, salt), so a runner holds no policy and every runner yields byte-identical PHC strings.
  */
-export async function verifyPassword(
-  password: string,
-  stored: string,
-  current: Argon2Params = ARGON2_PARAMS,
-): Promise<VerifyResult> {
-  const params = parsePhc(stored);
-  if (params === undefined || !withinCaps(params)) {
-    return { ok: false, needsRehash: false };
-  }
-  const ok = (await argon2()).tryVerify(stored, argon2Input(password), Argon2Type.Argon2id).success;
-  const same =
-    params.memoryKiB === current.memoryKiB &&
-    params.iterations === current.iterations &&
-    params.parallelism === current.parallelism;
-  return { ok, needsRehash: ok && !same };
+export interface Argon2Runner {
+  /** `Argon2.hash(input, options).encoded`. */
+  hash(input: string, options: Argon2HashOptions): Promise<string>;
+  /** `Argon2.tryVerify(stored, input, Argon2id).success` (constant-time comparison inside argon2). */
+  verify(stored: string, input: string): Promise<boolean>;
 }
 
-let dummy: Promise<string> | undefined;
+/** argon2 on the calling thread (Workers; tests; the CLI). */
+export const IN_THREAD_ARGON2: Argon2Runner = {
+  async hash(input, options) {
+    return (await argon2()).hash(input, options).encoded;
+  },
+  async verify(stored, input) {
+    return (await argon2()).tryVerify(stored, input, Argon2Type.Argon2id).success;
+  },
+};
+
+/** Password hashing as the auth services use it (one per app, injected through `AppDeps.passwordHasher`). */
+export interface PasswordHasher {
+  /**
+   * Hashes a password.
+   * @param params - defaults to {@link ARGON2_PARAMS}.
+   * @returns a PHC string with a fresh 16-byte salt.
+   * @throws {RangeError} parameters over {@link ARGON2_CAPS} (before any work); the runner's errors.
+   */
+  hash(password: string, params?: Argon2Params): Promise<string>;
+  /**
+   * Verifies a password against a stored PHC string.
+   * @param current - the parameters new hashes use (default {@link ARGON2_PARAMS}); others ask for a rehash.
+   * @returns `{ ok: false }` for a wrong password and for a malformed or over-cap hash (never throws for those).
+   */
+  verify(password: string, stored: string, current?: Argon2Params): Promise<VerifyResult>;
+  /**
+   * Spends the time of one verification when the account does not exist, so response timing does not reveal which
+   * emails are registered (ASVS V6.3.8); through the same runner (and its queue) as a real verification.
+   */
+  verifyDummy(password: string): Promise<void>;
+}
 
 /**
- * Spends the time of one verification when the account does not exist, so response timing does not reveal which
- * emails are registered (ASVS V6.3.8). The dummy hash is made once per process.
+ * Puts the password policy in front of a runner.
+ * @param runner - where argon2 runs: {@link IN_THREAD_ARGON2} or a Node worker-thread pool.
+ * @example const passwords = createPasswordHasher(createArgon2Pool()); await passwords.verify(pw, row.password_hash);
  */
-export async function verifyDummy(password: string): Promise<void> {
-  dummy ??= hashPassword(crypto.randomUUID());
-  await verifyPassword(password, await dummy);
+export function createPasswordHasher(runner: Argon2Runner): PasswordHasher {
+  let dummy: Promise<string> | undefined;
+  const hash = async (password: string, params: Argon2Params = ARGON2_PARAMS): Promise<string> => {
+    if (!withinCaps(params)) {
+      throw new RangeError('hashPassword: parameters exceed ARGON2_CAPS');
+    }
+    return runner.hash(argon2Input(password), {
+      salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
+      timeCost: params.iterations,
+      parallelism: params.parallelism,
+      memoryCost: params.memoryKiB,
+      hashLength: HASH_BYTES,
+      type: Argon2Type.Argon2id,
+      version: Argon2Version.Version13,
+    });
+  };
+  const verify = async (
+    password: string,
+    stored: string,
+    current: Argon2Params = ARGON2_PARAMS,
+  ): Promise<VerifyResult> => {
+    const params = parsePhc(stored);
+    if (params === undefined || !withinCaps(params)) {
+      return { ok: false, needsRehash: false };
+    }
+    const ok = await runner.verify(stored, argon2Input(password));
+    const same =
+      params.memoryKiB === current.memoryKiB &&
+      params.iterations === current.iterations &&
+      params.parallelism === current.parallelism;
+    return { ok, needsRehash: ok && !same };
+  };
+  return {
+    hash,
+    verify,
+    async verifyDummy(password) {
+      // Made once per hasher; a failed attempt (e.g. a full queue) is retried next time, not cached.
+      dummy ??= hash(crypto.randomUUID()).catch((err: unknown) => {
+        dummy = undefined;
+        throw err;
+      });
+      await verify(password, await dummy);
+    },
+  };
+}
+
+/** The in-thread hasher: the default of `createApp` (and the only one on Workers). */
+export const IN_THREAD_PASSWORD_HASHER: PasswordHasher = createPasswordHasher(IN_THREAD_ARGON2);
+
+/**
+ * Hashes a password on this thread ({@link PasswordHasher.hash}).
+ * @example const phc = await hashPassword('correct horse battery staple');
+ */
+export function hashPassword(password: string, params?: Argon2Params): Promise<string> {
+  return IN_THREAD_PASSWORD_HASHER.hash(password, params);
+}
+
+/** Verifies on this thread ({@link PasswordHasher.verify}). */
+export function verifyPassword(
+  password: string,
+  stored: string,
+  current?: Argon2Params,
+): Promise<VerifyResult> {
+  return IN_THREAD_PASSWORD_HASHER.verify(password, stored, current);
+}
+
+/** Dummy verification on this thread ({@link PasswordHasher.verifyDummy}). */
+export function verifyDummy(password: string): Promise<void> {
+  return IN_THREAD_PASSWORD_HASHER.verifyDummy(password);
 }

@@ -8,14 +8,13 @@ import { eq } from 'drizzle-orm';
 import type { AuthContext } from '@/auth/types';
 import { users } from '@/db/schema-auth';
 import { InvalidRequestError, ServiceError } from '@/services/errors';
-import { type AuthDeps, guardDb, InvalidCredentialsError } from './context';
+import { type AuthDeps, guardDb, guardPasswords, InvalidCredentialsError } from './context';
 import {
   assertAuthBudget,
   assertLoginAllowed,
   clearLoginFailures,
   recordLoginFailure,
 } from './login-throttle';
-import { hashPassword, verifyDummy, verifyPassword } from './password';
 import { passwordProblem } from './password-policy';
 import { createSession, type NewSession, revokeAllSessions, revokeSession } from './sessions';
 
@@ -54,7 +53,7 @@ export async function registerUser(
   await assertAuthBudget(deps, 'register', input.ip);
   const email = normalizeEmail(input.email);
   assertPasswordOk(input.password, email, 'password');
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await guardPasswords(deps, (p) => p.hash(input.password));
   const now = new Date(deps.clock.now());
   const rows = await guardDb(deps, (db) =>
     db
@@ -92,18 +91,18 @@ export async function loginUser(
   const rows = await guardDb(deps, (db) => db.select().from(users).where(eq(users.email, email)).limit(1));
   const row = rows[0];
   if (row === undefined) {
-    await verifyDummy(input.password);
+    await guardPasswords(deps, (p) => p.verifyDummy(input.password));
     await recordLoginFailure(deps, email, input.ip);
     throw new InvalidCredentialsError();
   }
-  const check = await verifyPassword(input.password, row.password_hash);
+  const check = await guardPasswords(deps, (p) => p.verify(input.password, row.password_hash));
   if (!check.ok || row.disabled_at !== null) {
     await recordLoginFailure(deps, email, input.ip);
     throw new InvalidCredentialsError();
   }
   await clearLoginFailures(deps, email);
   if (check.needsRehash) {
-    const upgraded = await hashPassword(input.password);
+    const upgraded = await guardPasswords(deps, (p) => p.hash(input.password));
     await guardDb(deps, (db) =>
       db.update(users).set({ password_hash: upgraded }).where(eq(users.id, row.id)),
     );
@@ -140,7 +139,7 @@ export async function changePassword(
     throw new InvalidCredentialsError('Your account no longer exists');
   }
   await assertLoginAllowed(deps, row.email, input.ip);
-  const check = await verifyPassword(input.current_password, row.password_hash);
+  const check = await guardPasswords(deps, (p) => p.verify(input.current_password, row.password_hash));
   if (!check.ok) {
     await recordLoginFailure(deps, row.email, input.ip);
     throw new InvalidCredentialsError('The current password is wrong');
@@ -151,7 +150,7 @@ export async function changePassword(
     ]);
   }
   assertPasswordOk(input.new_password, row.email, 'new_password');
-  const hash = await hashPassword(input.new_password);
+  const hash = await guardPasswords(deps, (p) => p.hash(input.new_password));
   const now = new Date(deps.clock.now());
   await guardDb(deps, (db) =>
     db

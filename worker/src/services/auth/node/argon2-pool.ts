@@ -1,0 +1,195 @@
+/**
+ * @module services/auth/node/argon2-pool
+ * argon2 off the event loop on Node: an {@link Argon2Runner} that runs each hash or verification in a pool of
+ * `node:worker_threads` threads (argon2-worker.mjs). One sign-in costs ~25 ms of argon2 CPU; on the one event loop
+ * every other request waited behind it, and at 100 concurrent connections the stalls grew long enough for Redis
+ * and PostgreSQL timeouts to expire (issue 11). In the pool, sign-ins queue for a thread instead, and the event
+ * loop keeps serving.
+ *
+ * - Size: one thread less than the cores Node may use (`availableParallelism() − 1`, at least 1), so the event
+ *   loop keeps a core; threads start on first use, so a CLI that never hashes starts none.
+ * - Bounded queue: beyond `maxQueue` waiting tasks a new one is refused at once ({@link Argon2PoolBusyError}; the
+ *   auth services answer 503 with Retry-After) rather than waiting behind minutes of work.
+ * - A thread that dies (uncaught error, out of memory) fails only its current task and is replaced on demand.
+ * - Idle threads do not keep the process alive; {@link Argon2Pool.close} ends them all (server shutdown).
+ *
+ * Node-only: nothing reachable from the Workers entry may import this file (observability/bundle-boundary.test.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Argon2HashOptions } from '@phi-ag/argon2';
+import type { Argon2Runner } from '@/services/auth/password';
+
+/** The worker body: plain JavaScript, so it runs the same under tsx, plain Node and vitest. */
+const WORKER_URL = new URL('./argon2-worker.mjs', import.meta.url);
+
+/** Waiting tasks beyond which new ones are refused (a sign-in takes ~25 ms of one thread). */
+export const DEFAULT_MAX_QUEUE = 256;
+
+export interface Argon2PoolOptions {
+  /** Threads (default `max(1, availableParallelism() − 1)`). */
+  size?: number;
+  /** Tasks that may wait for a thread (default {@link DEFAULT_MAX_QUEUE}); more are refused. */
+  maxQueue?: number;
+  /** Starts one thread; default argon2-worker.mjs. Tests inject threads that crash. */
+  spawn?: () => Worker;
+}
+
+export interface Argon2Pool extends Argon2Runner {
+  /** Most threads the pool runs at once. */
+  readonly size: number;
+  /** Threads alive now. */
+  threads(): number;
+  /** Tasks waiting for a thread. */
+  queued(): number;
+  /** Refuses new work, fails waiting and running tasks, ends every thread. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The queue is full: answer "try again shortly" instead of queueing more. */
+export class Argon2PoolBusyError extends Error {
+  constructor(maxQueue: number) {
+    super(`argon2 pool busy: ${maxQueue} tasks already waiting`);
+    this.name = 'Argon2PoolBusyError';
+  }
+}
+
+type Message =
+  | { op: 'hash'; input: string; options: Argon2HashOptions }
+  | { op: 'verify'; stored: string; input: string };
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+interface Task {
+  id: number;
+  message: Message;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/** Starts an argon2-worker.mjs thread without the parent's loader flags (tsx): the worker needs none. */
+export function spawnArgon2Worker(): Worker {
+  return new Worker(WORKER_URL, { execArgv: [] });
+}
+
+/**
+ * Creates the pool; threads start on first use.
+ * @param opts - see {@link Argon2PoolOptions}.
+ * @example
+ * const pool = createArgon2Pool();
+ * const passwords = createPasswordHasher(pool); // AppDeps.passwordHasher
+ * await pool.close();
+ */
+export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
+  const size = Math.max(1, Math.floor(opts.size ?? availableParallelism() - 1));
+  const maxQueue = opts.maxQueue ?? DEFAULT_MAX_QUEUE;
+  const spawn = opts.spawn ?? spawnArgon2Worker;
+  const slots: Slot[] = [];
+  const queue: Task[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const start = (): Slot => {
+    const worker = spawn();
+    const slot: Slot = { worker, task: undefined };
+    let failure = 'exited';
+    worker.on('message', (reply: Reply) => {
+      const task = slot.task;
+      if (task === undefined || reply.id !== task.id) {
+        return;
+      }
+      slot.task = undefined;
+      worker.unref();
+      if (reply.ok) {
+        task.resolve(reply.value);
+      } else {
+        task.reject(new Error(`argon2: ${reply.error}`));
+      }
+      pump();
+    });
+    // An uncaught error in the thread; 'exit' follows.
+    worker.on('error', (err) => {
+      failure = `failed: ${err.message}`;
+    });
+    worker.once('exit', (code) => {
+      slots.splice(slots.indexOf(slot), 1);
+      const task = slot.task;
+      slot.task = undefined;
+      task?.reject(new Error(`argon2 worker thread ${failure} (exit code ${code})`));
+      if (!closed) {
+        pump();
+      }
+    });
+    // Idle threads must not keep the process alive; a thread with a task does (ref() in pump).
+    worker.unref();
+    slots.push(slot);
+    return slot;
+  };
+
+  const pump = (): void => {
+    while (queue.length > 0) {
+      let slot = slots.find((s) => s.task === undefined);
+      if (slot === undefined) {
+        if (slots.length >= size) {
+          return;
+        }
+        slot = start();
+      }
+      const task = queue.shift();
+      if (task === undefined) {
+        return;
+      }
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage({ ...task.message, id: task.id });
+    }
+  };
+
+  const submit = (message: Message): Promise<unknown> => {
+    if (closed) {
+      return Promise.reject(new Error('argon2 pool is closed'));
+    }
+    if (queue.length >= maxQueue) {
+      return Promise.reject(new Argon2PoolBusyError(maxQueue));
+    }
+    return new Promise((resolve, reject) => {
+      queue.push({ id: nextId++, message, resolve, reject });
+      try {
+        pump();
+      } catch (err) {
+        // spawn() itself failed: fail what waits rather than leave it hanging.
+        for (const task of queue.splice(0)) {
+          task.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    });
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    size,
+    async hash(input, options) {
+      return String(await submit({ op: 'hash', input, options }));
+    },
+    async verify(stored, input) {
+      return (await submit({ op: 'verify', stored, input })) === true;
+    },
+    threads: () => slots.length,
+    queued: () => queue.length,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const task of queue.splice(0)) {
+          task.reject(new Error('argon2 pool is closed'));
+        }
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+      })();
+      return closing;
+    },
+  };
+}
