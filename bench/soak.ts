@@ -11,12 +11,13 @@
  *
  * Pass criteria: zero responses that are not 2xx/4xx (5xx, socket errors, timeouts), and resident memory growth of
  * the server below 50 MB after warm-up (RSS sampled every 5 s from /proc; baseline = the sample at the end of
- * warm-up, growth = mean of the last three samples minus the baseline). Writes bench/results/soak-<date>.json and
- * exits 1 when a criterion is missed.
+ * warm-up, growth = mean of the last three samples minus the baseline). Writes bench/results/soak-<date>.json
+ * (`-2`, `-3` ... for further runs that day, so earlier runs stay as history), with the load average before and
+ * after the run (other jobs share the cores), and exits 1 when a criterion is missed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
     const items = listed.results ?? [];
     const codes = items.map((s) => s.ts_code).concat(['600519.SH', '000001.SZ']);
 
+    const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
     const samples: Array<{ t: number; rss_mb: number }> = [];
     const t0 = Date.now();
     const sampler = setInterval(() => {
@@ -210,6 +212,10 @@ async function main(): Promise<void> {
     const report = {
       node: process.version,
       cpus: cpus().length,
+      load_average_1_5_15_min: {
+        before: loadBefore,
+        after: loadavg().map((x) => Math.round(x * 100) / 100),
+      },
       duration_sec: durationSec,
       connections,
       warmup_sec: warmupSec,
@@ -248,13 +254,19 @@ async function main(): Promise<void> {
     for (const [k, b] of Object.entries(firstFailure)) {
       console.log(`first ${k}: ${b}`);
     }
+    console.log(
+      `load average before ${loadBefore.join(' ')}, after ${report.load_average_1_5_15_min.after.join(' ')}`,
+    );
     console.log(`non-4xx errors: ${nonFourXxErrors} (target 0) → ${report.passed ? 'PASSED' : 'FAILED'}`);
     const dir = resolve(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      resolve(dir, `soak-${report.measured_at.slice(0, 10)}.json`),
-      `${JSON.stringify(report, null, 2)}\n`,
-    );
+    const day = report.measured_at.slice(0, 10);
+    let file = resolve(dir, `soak-${day}.json`);
+    for (let n = 2; existsSync(file); n++) {
+      file = resolve(dir, `soak-${day}-${n}.json`);
+    }
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`written to ${file}`);
     if (!report.passed) {
       process.exitCode = 1;
     }
