@@ -108,8 +108,9 @@ export async function runCacheBench(opts: { quick?: boolean } = {}): Promise<Cac
   const db = handle.db;
   const dataSource = createPostgresSource(db, { kind: 'pglite' });
   const clock = createMutableClock();
-  const build = (env: Record<string, string>, cache: Cache) => {
+  const build = (env: Record<string, string>, cache: Cache, recentResultsMaxBytes?: number) => {
     const deps: AppDeps = {
+      ...(recentResultsMaxBytes !== undefined ? { recentResultsMaxBytes } : {}),
       env: loadEnv(env),
       dataSource,
       cache,
@@ -122,12 +123,22 @@ export async function runCacheBench(opts: { quick?: boolean } = {}): Promise<Cac
   };
   const cases: CacheBenchCase[] = [];
   try {
-    cases.push(await measure('cached, memory tier', build({}, createMemoryCache()), n, 1));
+    cases.push(await measure('cached, recent results (default)', build({}, createMemoryCache()), n, 1));
+    cases.push(
+      await measure('cached, memory tier (recent map off)', build({}, createMemoryCache(), 0), n, null),
+    );
     const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
     if (await redisReachable(redisUrl)) {
       const prefix = `stockval-bench:${process.pid}:`;
       const redis = createRedisCache({ url: redisUrl, keyPrefix: prefix });
-      cases.push(await measure('cached, Redis tier', build({ REDIS_URL: redisUrl }, redis), n, null));
+      cases.push(
+        await measure(
+          'cached, Redis tier (recent map off)',
+          build({ REDIS_URL: redisUrl }, redis, 0),
+          n,
+          null,
+        ),
+      );
       await redis.close();
       const raw = new Redis(redisUrl);
       const keys = await raw.keys(`${prefix}*`);

@@ -1,7 +1,8 @@
 /**
  * HTTP benchmark (autocannon on loopback, server in a child process):
  * (a) bare Hono hello-world on the same Node — the ceiling; (a2) the same bare app answering a POST with a JSON body
- *     by a static ~22 KB JSON (the size of a valuation response) — the ceiling for cached valuations;
+ *     by a static ~22 KB JSON string, and by the bytes of a real cached valuation, plain and gzipped — what any
+ *     server answering with those bytes through Hono reaches here, middleware aside;
  * (b) `POST /api/v1/valuation` by ts_code on the embedded default (PGlite + demo dataset) with the result cache off,
  *     so every request reads the database and runs the engine — target p50 < 5 ms, p99 < 20 ms at 50 connections;
  * (c) the same request with the cache on (hits after the first request), also from a client that accepts gzip;
@@ -16,9 +17,9 @@
  * The embedded database lives in .data/bench-pglite (seeded on the first run, ~15 s).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -161,6 +162,29 @@ async function prepareDatabase(cfg: { dataDir: string } | { url: string }): Prom
   }
 }
 
+/**
+ * One real cached-valuation response body, written to a temporary file for the hello server's ceiling cases.
+ * @returns the file's path.
+ */
+async function fetchValuationBody(dataDir: string, body: string): Promise<string> {
+  const app = await startChild('app', { DATA_DIR: dataDir, CACHE_TTL_SECONDS: '3600', LOG_LEVEL: 'error' });
+  try {
+    const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/valuation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' },
+      body,
+    });
+    if (res.status !== 200) {
+      throw new Error(`valuation for the ceiling case answered ${res.status}`);
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'stockval-bench-')), 'valuation.json');
+    writeFileSync(path, new Uint8Array(await res.arrayBuffer()));
+    return path;
+  } finally {
+    await stopChild(app.child);
+  }
+}
+
 /** Typical screens (value, quality, industry, sorted pages), cycled by autocannon. */
 const SCREENER_FILTERS: object[] = [
   { pe_ttm_min: 0.1, pe_ttm_max: 30, pb_max: 3, sort_by: 'margin_of_safety' },
@@ -188,7 +212,10 @@ export async function runHttpBench(
   const dataDir = resolve(ROOT, '.data/bench-pglite');
   mkdirSync(dataDir, { recursive: true });
 
-  const hello = await startChild('hello', {});
+  const inline = await prepareDatabase({ dataDir });
+  const byCode = JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13' });
+  const valuationBody = await fetchValuationBody(dataDir, byCode);
+  const hello = await startChild('hello', { BENCH_VALUATION_BODY: valuationBody });
   let ceiling = 0;
   try {
     const url = `http://127.0.0.1:${hello.port}/`;
@@ -212,12 +239,33 @@ export async function runHttpBench(
         ceiling,
       ),
     );
+    for (const [name, path, description, headers] of [
+      [
+        'hello_world_valuation_bytes',
+        '/valuation-bytes',
+        'bare Hono, POST JSON → the bytes of a real cached valuation (~25 KB), no middleware',
+        {},
+      ],
+      [
+        'hello_world_valuation_gzip',
+        '/valuation-gzip',
+        'same, gzipped (~7 KB), to a client that accepts gzip',
+        { 'accept-encoding': 'gzip' },
+      ],
+    ] as const) {
+      const r2 = await load({
+        url: `http://127.0.0.1:${hello.port}${path}`,
+        connections,
+        duration,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: byCode,
+      });
+      cases.push(toCase(name, description, r2, ceiling));
+    }
   } finally {
     await stopChild(hello.child);
   }
-
-  const inline = await prepareDatabase({ dataDir });
-  const byCode = JSON.stringify({ ts_code: '600519.SH', valuation_date: '2026-03-13' });
   for (const [name, ttl, description] of [
     [
       'valuation_uncached',

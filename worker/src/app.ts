@@ -96,6 +96,11 @@ export interface AppDeps {
    * entry passes zlib; Workers leave it out, since Cloudflare compresses at the edge. Default: plain bodies.
    */
   gzip?: Gzip;
+  /**
+   * Memory budget of the valuation cache's in-process recent-results map, bytes (services/valuation-cache). Default
+   * 32 MiB; 0 turns the map off (the cache benchmark measures the Redis and memory tiers that way).
+   */
+  recentResultsMaxBytes?: number;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -157,6 +162,7 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
       ttlSeconds: deps.env.cacheTtlSeconds,
       staleSeconds: deps.env.cacheStaleSeconds,
       gzip: deps.gzip,
+      ...(deps.recentResultsMaxBytes !== undefined ? { recentMaxBytes: deps.recentResultsMaxBytes } : {}),
     }),
     metrics,
     health: memoizeHealth(
