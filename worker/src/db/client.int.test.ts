@@ -4,6 +4,7 @@
  * connection that really stays busy still times out (503 DATABASE_UNAVAILABLE), and single statements,
  * transactions and late connections leave the pool usable.
  */
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '@/errors/handlers';
@@ -70,5 +71,35 @@ describe('PostgreSQL pool: lag-tolerant wait for a connection', () => {
     // The abandoned waiter got the connection late and handed it straight back.
     await new Promise((r) => setTimeout(r, 50));
     expect((await queryRows<{ four: number }>(handle.db, sql`select 4 as four`))[0]?.four).toBe(4);
+  });
+
+  it('a new connection gives up after the configured timeout, not the pool backstop (a server that never answers)', async () => {
+    // Accepts TCP connections and never says a word, like a server behind a link that drops packets.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const mute = await createDatabase({
+      kind: 'postgres',
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      connectionTimeoutMillis: 300,
+    });
+    try {
+      const t0 = performance.now();
+      const err = await queryRows(mute.db, sql`select 1`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(isDatabaseUnavailable(err)).toBe(true); // pg.Client's 'timeout expired' → 503, not 500
+      // The pool's backstop is 30 s; the new connection's own timeout is the configured 300 ms.
+      expect(performance.now() - t0).toBeLessThan(5000);
+    } finally {
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await mute.close();
+      await new Promise((r) => silent.close(r));
+    }
   });
 });

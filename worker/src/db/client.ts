@@ -34,7 +34,11 @@ export interface DatabaseHandle {
   pglite?: PGlite;
 }
 
-type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void;
+type ConnectCallback = (
+  err: Error | undefined,
+  client: pg.PoolClient | undefined,
+  done: (release?: Error | boolean) => void,
+) => void;
 
 /**
  * node-postgres pool whose wait for a free connection tolerates event-loop lag (lib/deadline.ts). pg-pool's own
@@ -52,7 +56,21 @@ class LagTolerantPool extends pg.Pool {
 
   constructor(config: pg.PoolConfig & { connectionTimeoutMillis: number }) {
     const acquireTimeoutMs = config.connectionTimeoutMillis;
-    super({ ...config, connectionTimeoutMillis: Math.max(30_000, acquireTimeoutMs * 6) });
+    super({
+      ...config,
+      connectionTimeoutMillis: Math.max(30_000, acquireTimeoutMs * 6),
+      // pg-pool hands its options to each new pg.Client, which would take the backstop as its own connect timeout:
+      // a new connection keeps the configured one, so a server that drops packets frees the slot as quickly as before.
+      Client: class extends pg.Client {
+        constructor(clientConfig?: string | pg.ClientConfig) {
+          super(
+            typeof clientConfig === 'object'
+              ? { ...clientConfig, connectionTimeoutMillis: acquireTimeoutMs }
+              : clientConfig,
+          );
+        }
+      },
+    });
     this.#acquireTimeoutMs = acquireTimeoutMs;
   }
 
@@ -70,7 +88,8 @@ class LagTolerantPool extends pg.Pool {
     }
     // pool.query() (drizzle's path for single statements) uses the callback form.
     acquired.then(
-      (client) => callback(undefined, client, () => client.release()),
+      // done(err) must reach release(err), which destroys a broken connection instead of pooling it.
+      (client) => callback(undefined, client, (err?: Error | boolean) => client.release(err)),
       (err: Error) => callback(err, undefined, () => {}),
     );
     return undefined;

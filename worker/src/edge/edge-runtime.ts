@@ -27,6 +27,9 @@ import { createNeonDatabase } from './neon-database';
 import { createUpstashCache, createUpstashClient, type UpstashCache } from './upstash-cache';
 import { createUpstashRateLimitStore } from './upstash-rate-limit-store';
 
+/** Budget of an isolate's recent-results map, bytes (about 50 valuation bodies; Node's default is 32 MiB). */
+export const EDGE_RECENT_RESULTS_BYTES = 4 * 1024 * 1024;
+
 export interface EdgeRuntime {
   env: Env;
   db: Database;
@@ -133,6 +136,9 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
     // is the one trustworthy address (X-Forwarded-For there still carries whatever the client wrote). The app then
     // applies TRUSTED_PROXIES as on Node, for a proxy of your own in front of Cloudflare. Tests may send it.
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    // An isolate has 128 MB for everything (bundle, argon2's wasm memory, the company-data memo): a small
+    // recent-results map, the rest of the hits come from Upstash.
+    recentResultsMaxBytes: EDGE_RECENT_RESULTS_BYTES,
     ...(edge.ASSETS !== undefined ? { web: assetsHandler(edge.ASSETS) } : {}),
   };
   const services = createServiceContext(deps);

@@ -107,7 +107,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (
       /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused/i.test(
         e.message,
-      )
+      ) ||
+      // pg.Client's own connect timeout (a server that accepts TCP but never answers the startup message).
+      e.message === 'timeout expired'
     ) {
       return true;
     }

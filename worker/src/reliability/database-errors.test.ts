@@ -25,6 +25,7 @@ describe('database connection failures → 503', () => {
     pgError('connection failure', '08006'),
     pgError('Connection terminated unexpectedly'),
     pgError('timeout exceeded when trying to connect'),
+    pgError('timeout expired'), // pg.Client's connect timeout
   ])('%s (also wrapped by drizzle)', (err) => {
     for (const e of [err, drizzleWrapped(err)]) {
       expect(isDatabaseUnavailable(e)).toBe(true);

@@ -1,8 +1,9 @@
 /**
  * @module routes/json-text
- * Responds with an already-serialized JSON body (cache hits skip re-serialization). A cached body goes out as the
- * bytes encoded once for it, gzipped when the client accepts gzip and the runtime can compress (see
- * services/valuation-cache/encoded-body.ts); `Vary: Accept-Encoding` keeps shared caches from mixing the two. The
+ * Responds with an already-serialized JSON body (cache hits skip re-serialization). A body that went through the
+ * result cache goes out as its UTF-8 bytes, gzipped when the client accepts gzip and the runtime can compress (see
+ * services/valuation-cache/encoded-body.ts; a result kept in the recent map is encoded once for all its hits);
+ * `Vary: Accept-Encoding` keeps shared caches from mixing the two. The
  * cast tells the OpenAPI router the body matches the route's 200 schema; the route tests check that with `safeParse`.
  */
 import type { Context, TypedResponse } from 'hono';

@@ -39,8 +39,9 @@ describe('bodyLimit', () => {
   });
 
   it('rejects a malformed or negative Content-Length', async () => {
-    for (const declared of ['abc', '-1', '1e3', '99999999999999999999']) {
-      const res = await app(10).request('/', {
+    // Limit 10 000: '1e3' and '0x10' would pass a plain Number() check.
+    for (const declared of ['abc', '-1', '1e3', '0x10', '+5', '99999999999999999999']) {
+      const res = await app(10_000).request('/', {
         method: 'POST',
         body: 'x',
         headers: { 'content-length': declared },

@@ -17,6 +17,8 @@ export interface BodyLimitOptions {
   onError: (c: Context) => Response | Promise<Response>;
 }
 
+const DIGITS = /^\d+$/;
+
 /** A middleware rejecting bodies over `maxSize` bytes (see module doc). */
 export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler {
   const counting = countingBodyLimit(opts);
@@ -27,8 +29,9 @@ export function bodyLimit(opts: BodyLimitOptions): MiddlewareHandler {
     }
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      const bytes = Number(declared);
-      if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > opts.maxSize) {
+      // RFC 9110 §8.6: 1*DIGIT. Anything else (signs, exponents, hex, spaces) is refused as the parser would.
+      const bytes = DIGITS.test(declared) ? Number(declared) : Number.NaN;
+      if (!Number.isSafeInteger(bytes) || bytes > opts.maxSize) {
         return opts.onError(c);
       }
       return next();

@@ -107,6 +107,25 @@ describe('createValuationCache', () => {
     expect(results.filter((r) => r.outcome === 'MISS')).toHaveLength(1);
     expect(results.filter((r) => r.outcome === 'HIT')).toHaveLength(99);
     expect(new Set(results.map((r) => r.body))).toEqual(new Set(['{"n":1}']));
+    expect(results.every((r) => r.encoded?.text === r.body)).toBe(true);
+  });
+
+  it('a request whose fast-tier read started before another computation was written does not compute again', async () => {
+    // A fast tier whose reads answer 20 ms after they are sent, with the value as of sending (a Redis round trip).
+    const t = setup();
+    const get = t.fast.get.bind(t.fast);
+    t.fast.get = async (key) => {
+      const value = await get(key);
+      await new Promise((r) => setTimeout(r, 20));
+      return value;
+    };
+    const a = t.vc.getOrCompute('k', META, t.compute);
+    await new Promise((r) => setTimeout(r, 10));
+    const b = t.vc.getOrCompute('k', META, t.compute); // its read is sent before A's result exists anywhere
+    const results = await Promise.all([a, b]);
+    expect(results.map((r) => r.outcome)).toEqual(['MISS', 'HIT']);
+    expect(results.map((r) => r.body)).toEqual(['{"n":1}', '{"n":1}']);
+    expect(t.computes()).toBe(1);
   });
 
   it('replicas sharing the fast tier compute once (lock in the fast tier, others wait for the result)', async () => {
@@ -220,15 +239,41 @@ describe('createValuationCache', () => {
       return get(key);
     };
     for (const key of ['a', 'b', 'c']) {
-      await t.vc.getOrCompute(key, META, t.compute); // 3 misses, 3 reads
+      await t.vc.getOrCompute(key, META, t.compute); // 3 misses, 3 reads; a leaves the map when c enters
     }
     await t.vc.idle();
     await t.vc.getOrCompute('c', META, t.compute);
-    await t.vc.getOrCompute('b', META, t.compute);
-    expect(reads).toBe(3); // b and c are in memory
-    await t.vc.getOrCompute('a', META, t.compute); // evicted: fast tier
+    await t.vc.getOrCompute('b', META, t.compute); // now c is the least recently used
+    expect(reads).toBe(3);
+    await t.vc.getOrCompute('a', META, t.compute); // from the fast tier; enters the map, c leaves
     expect(reads).toBe(4);
+    await t.vc.getOrCompute('b', META, t.compute);
+    expect(reads).toBe(4);
+    await t.vc.getOrCompute('c', META, t.compute);
+    expect(reads).toBe(5);
     expect(t.computes()).toBe(3);
+  });
+
+  it('gives back the budget of expired entries, so new results still fit', async () => {
+    const t = setup({ recentMaxBytes: 2 * (7 * 4 + 1024) });
+    let reads = 0;
+    const get = t.fast.get.bind(t.fast);
+    t.fast.get = async (key) => {
+      reads += 1;
+      return get(key);
+    };
+    for (const round of [1, 2, 3]) {
+      for (const key of ['a', 'b']) {
+        expect((await t.vc.getOrCompute(key, META, t.compute)).outcome, `round ${round}`).toBe('MISS');
+      }
+      await t.vc.idle();
+      const before = reads;
+      for (const key of ['a', 'b']) {
+        expect((await t.vc.getOrCompute(key, META, t.compute)).outcome).toBe('HIT');
+      }
+      expect(reads, `round ${round}: both served from memory`).toBe(before);
+      t.advance(91_000); // past TTL + stale window everywhere
+    }
   });
 
   it('propagates computation errors to every waiter and caches nothing', async () => {

@@ -82,6 +82,14 @@ export interface ValuationCacheOptions {
   recentMaxBytes?: number;
 }
 
+/** What one single-flight computation hands to every request waiting on it. */
+interface FlightResult {
+  entry: CacheEntry;
+  computed: boolean;
+  /** The encodings of exactly `entry.body`. */
+  encoded: EncodedBody;
+}
+
 interface RecentEntry {
   freshUntil: number;
   encoded: EncodedBody;
@@ -97,7 +105,7 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
   const { fast, store, clock, logger } = opts;
   const ttlMs = opts.ttlSeconds * 1000;
   const staleMs = opts.staleSeconds * 1000;
-  const flights = new Map<string, Promise<{ entry: CacheEntry; computed: boolean }>>();
+  const flights = new Map<string, Promise<FlightResult>>();
   const revalidating = new Set<string>();
   const recent = new Map<string, RecentEntry>();
   const recentMax = opts.recentMaxBytes ?? RECENT_MAX_BYTES;
@@ -262,11 +270,11 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
       throw err;
     }
     const entry = { body, freshUntil: clock.now() + ttlMs };
-    remember(key, entry);
+    const encoded = remember(key, entry);
     // The lock is released once the result is readable, so a waiting replica finds it rather than the lock gone.
     void writeFast(key, entry).finally(release);
     writeStore(key, meta, entry);
-    return entry;
+    return { entry, encoded };
   };
 
   const revalidate = (key: string, meta: ResultMeta, compute: () => Promise<string>) => {
@@ -301,34 +309,35 @@ export function createValuationCache(opts: ValuationCacheOptions): ValuationCach
         }
         return { body: cached.body, outcome, encoded: remember(key, cached) };
       }
+      // A computation that finished while the fast-tier read was in flight (its write may not have reached Redis
+      // yet) is in the recent map: serve it rather than computing again.
+      const settled = recentHit(key);
+      if (settled !== undefined) {
+        return { body: settled.encoded.text, outcome: 'HIT', encoded: settled.encoded };
+      }
       let flight = flights.get(key);
       const leader = flight === undefined;
       if (flight === undefined) {
-        flight = (async () => {
+        flight = (async (): Promise<FlightResult> => {
           const stored = await readStore(key);
           if (stored !== null) {
-            remember(key, stored);
             void writeFast(key, stored);
-            return { entry: stored, computed: false };
+            return { entry: stored, computed: false, encoded: remember(key, stored) };
           }
           const lock = await lockOrWait(key);
           if (typeof lock !== 'function') {
-            return { entry: lock, computed: false };
+            return { entry: lock, computed: false, encoded: remember(key, lock) };
           }
-          return { entry: await computeAndStore(key, meta, compute, lock), computed: true };
+          return { ...(await computeAndStore(key, meta, compute, lock)), computed: true };
         })().finally(() => flights.delete(key));
         flights.set(key, flight);
       }
-      const { entry, computed } = await flight;
+      const { entry, computed, encoded } = await flight;
       const outcome = computed && leader ? 'MISS' : outcomeOf(entry);
       if (outcome === 'STALE') {
         revalidate(key, meta, compute);
       }
-      return {
-        body: entry.body,
-        outcome,
-        encoded: recent.get(key)?.encoded ?? encodedBody(entry.body, opts.gzip),
-      };
+      return { body: entry.body, outcome, encoded };
     },
     async idle() {
       while (background.size > 0) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,13 @@ import {
   parsePhc,
   verifyPassword,
 } from '@/services/auth/password';
-import { type Argon2Pool, Argon2PoolBusyError, createArgon2Pool, spawnArgon2Worker } from './argon2-pool';
+import {
+  type Argon2Pool,
+  Argon2PoolBusyError,
+  createArgon2Pool,
+  MAX_DEFAULT_THREADS,
+  spawnArgon2Worker,
+} from './argon2-pool';
 
 /** Cheap parameters for the tests that only need many tasks, not realistic cost. */
 const LIGHT = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
@@ -120,6 +127,36 @@ describe('argon2 worker-thread pool', () => {
     expect(pool.threads()).toBe(0);
     expect((await passwords.verify('correct horse battery staple', stored)).ok).toBe(true);
     expect(workers).toHaveLength(3);
+  });
+
+  it('when no replacement thread can be started, waiting tasks fail instead of hanging (no uncaught exception)', async () => {
+    const workers: Worker[] = [];
+    const pool = createArgon2Pool({
+      size: 1,
+      spawn: () => {
+        if (workers.length > 0) {
+          throw new Error('EAGAIN: cannot start a thread');
+        }
+        const w = spawnArgon2Worker();
+        workers.push(w);
+        return w;
+      },
+    });
+    pools.push(pool);
+    const passwords = createPasswordHasher(pool);
+    const stored = await passwords.hash('correct horse battery staple', LIGHT);
+    const doomed = passwords.verify('correct horse battery staple', stored);
+    const waiting = passwords.verify('correct horse battery staple', stored);
+    await workers[0]?.terminate(); // its exit listener tries to start a thread for `waiting`, which throws
+    await expect(doomed).rejects.toThrow(/argon2 worker thread exited/);
+    await expect(waiting).rejects.toThrow(/EAGAIN/);
+    expect(pool.queued()).toBe(0);
+  });
+
+  it('starts at most MAX_DEFAULT_THREADS threads by default, at least one', () => {
+    const pool = createArgon2Pool();
+    pools.push(pool);
+    expect(pool.size).toBe(Math.max(1, Math.min(MAX_DEFAULT_THREADS, availableParallelism() - 1)));
   });
 
   it('refuses work beyond its queue bound at once', async () => {

@@ -26,8 +26,15 @@ const WORKER_URL = new URL('./argon2-worker.mjs', import.meta.url);
 /** Waiting tasks beyond which new ones are refused (a sign-in takes ~25 ms of one thread). */
 export const DEFAULT_MAX_QUEUE = 256;
 
+/**
+ * Most threads started by default. Each keeps argon2's working memory (19 MiB at the default parameters) for the
+ * life of the process, and a container without a CPU limit reports every core of its node: 4 threads (~80 sign-ins
+ * per second) bound that to ~80 MiB.
+ */
+export const MAX_DEFAULT_THREADS = 4;
+
 export interface Argon2PoolOptions {
-  /** Threads (default `max(1, availableParallelism() − 1)`). */
+  /** Threads (default `availableParallelism() − 1`, at least 1 and at most {@link MAX_DEFAULT_THREADS}). */
   size?: number;
   /** Tasks that may wait for a thread (default {@link DEFAULT_MAX_QUEUE}); more are refused. */
   maxQueue?: number;
@@ -86,7 +93,10 @@ export function spawnArgon2Worker(): Worker {
  * await pool.close();
  */
 export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
-  const size = Math.max(1, Math.floor(opts.size ?? availableParallelism() - 1));
+  const size = Math.max(
+    1,
+    Math.floor(opts.size ?? Math.min(MAX_DEFAULT_THREADS, availableParallelism() - 1)),
+  );
   const maxQueue = opts.maxQueue ?? DEFAULT_MAX_QUEUE;
   const spawn = opts.spawn ?? spawnArgon2Worker;
   const slots: Slot[] = [];
@@ -110,7 +120,7 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
       } else {
         task.reject(new Error(`argon2: ${reply.error}`));
       }
-      pump();
+      pumpSafely();
     });
     // An uncaught error in the thread; 'exit' follows.
     worker.on('error', (err) => {
@@ -122,7 +132,7 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
       slot.task = undefined;
       task?.reject(new Error(`argon2 worker thread ${failure} (exit code ${code})`));
       if (!closed) {
-        pump();
+        pumpSafely();
       }
     });
     // Idle threads must not keep the process alive; a thread with a task does (ref() in pump).
@@ -150,6 +160,20 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
     }
   };
 
+  /**
+   * {@link pump} from anywhere (a submit, a reply, a thread's exit listener): when starting a thread throws, what
+   * waits is failed rather than left hanging, and nothing escapes into an event listener as an uncaught exception.
+   */
+  const pumpSafely = (): void => {
+    try {
+      pump();
+    } catch (err) {
+      for (const task of queue.splice(0)) {
+        task.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  };
+
   const submit = (message: Message): Promise<unknown> => {
     if (closed) {
       return Promise.reject(new Error('argon2 pool is closed'));
@@ -159,14 +183,7 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
     }
     return new Promise((resolve, reject) => {
       queue.push({ id: nextId++, message, resolve, reject });
-      try {
-        pump();
-      } catch (err) {
-        // spawn() itself failed: fail what waits rather than leave it hanging.
-        for (const task of queue.splice(0)) {
-          task.reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      }
+      pumpSafely();
     });
   };
 

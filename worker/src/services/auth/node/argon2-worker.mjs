@@ -19,8 +19,12 @@ if (parentPort === null) {
   throw new Error('argon2-worker.mjs runs only as a worker thread');
 }
 const port = parentPort;
-// Loaded once per thread (~5 ms); messages that arrive meanwhile wait on it.
+// Loaded once per thread (~5 ms); messages that arrive meanwhile wait on it. A thread that cannot load argon2 (e.g.
+// its wasm memory could not be allocated) would fail every task it gets: it ends instead, so the pool starts a new one.
 const engine = initialize();
+engine.catch(() => {
+  setImmediate(() => process.exit(1));
+});
 
 /** Runs one task; argon2's own failures become an error reply. */
 function run(argon2, task) {
