@@ -40,6 +40,17 @@ function setup(over: Partial<ValuationCacheOptions> = {}) {
   };
 }
 
+/** Counts the fast tier's reads (a read means the recent-results map did not answer). */
+function countReads(fast: Cache): () => number {
+  let reads = 0;
+  const get = fast.get.bind(fast);
+  fast.get = async (key) => {
+    reads += 1;
+    return get(key);
+  };
+  return () => reads;
+}
+
 function brokenFastTier(): { broken: Cache; calls: () => number } {
   let calls = 0;
   const broken: Cache = {
@@ -205,16 +216,11 @@ describe('createValuationCache', () => {
 
   it('serves fresh recent results without reading the fast tier, with their encodings made once', async () => {
     const t = setup({ gzip: async (d) => new Uint8Array(gzipSync(d)) });
-    let reads = 0;
-    const get = t.fast.get.bind(t.fast);
-    t.fast.get = async (key) => {
-      reads += 1;
-      return get(key);
-    };
+    const reads = countReads(t.fast);
     const first = await t.vc.getOrCompute('k', META, t.compute);
     const second = await t.vc.getOrCompute('k', META, t.compute);
     expect([first.outcome, second.outcome]).toEqual(['MISS', 'HIT']);
-    expect(reads).toBe(1); // only the first request's miss
+    expect(reads()).toBe(1); // only the first request's miss
     expect(second.encoded).toBe(first.encoded);
     expect(new TextDecoder().decode(second.encoded?.bytes())).toBe('{"n":1}');
     const [z1, z2] = await Promise.all([first.encoded?.gzip(), second.encoded?.gzip()]);
@@ -223,55 +229,45 @@ describe('createValuationCache', () => {
     // Past fresh_until the map steps aside: the fast tier answers STALE and the refresh replaces the entry.
     t.advance(61_000);
     expect((await t.vc.getOrCompute('k', META, t.compute)).outcome).toBe('STALE');
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
     await t.vc.idle();
     expect(await t.vc.getOrCompute('k', META, t.compute)).toMatchObject({ body: '{"n":2}', outcome: 'HIT' });
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
   });
 
   it('keeps the recent-results map within its memory budget, dropping the least recently used', async () => {
     // Each '{"n":…}' body is charged 7 × 4 + 1024 bytes; room for two.
     const t = setup({ recentMaxBytes: 2 * (7 * 4 + 1024) });
-    let reads = 0;
-    const get = t.fast.get.bind(t.fast);
-    t.fast.get = async (key) => {
-      reads += 1;
-      return get(key);
-    };
+    const reads = countReads(t.fast);
     for (const key of ['a', 'b', 'c']) {
       await t.vc.getOrCompute(key, META, t.compute); // 3 misses, 3 reads; a leaves the map when c enters
     }
     await t.vc.idle();
     await t.vc.getOrCompute('c', META, t.compute);
     await t.vc.getOrCompute('b', META, t.compute); // now c is the least recently used
-    expect(reads).toBe(3);
+    expect(reads()).toBe(3);
     await t.vc.getOrCompute('a', META, t.compute); // from the fast tier; enters the map, c leaves
-    expect(reads).toBe(4);
+    expect(reads()).toBe(4);
     await t.vc.getOrCompute('b', META, t.compute);
-    expect(reads).toBe(4);
+    expect(reads()).toBe(4);
     await t.vc.getOrCompute('c', META, t.compute);
-    expect(reads).toBe(5);
+    expect(reads()).toBe(5);
     expect(t.computes()).toBe(3);
   });
 
   it('gives back the budget of expired entries, so new results still fit', async () => {
     const t = setup({ recentMaxBytes: 2 * (7 * 4 + 1024) });
-    let reads = 0;
-    const get = t.fast.get.bind(t.fast);
-    t.fast.get = async (key) => {
-      reads += 1;
-      return get(key);
-    };
+    const reads = countReads(t.fast);
     for (const round of [1, 2, 3]) {
       for (const key of ['a', 'b']) {
         expect((await t.vc.getOrCompute(key, META, t.compute)).outcome, `round ${round}`).toBe('MISS');
       }
       await t.vc.idle();
-      const before = reads;
+      const before = reads();
       for (const key of ['a', 'b']) {
         expect((await t.vc.getOrCompute(key, META, t.compute)).outcome).toBe('HIT');
       }
-      expect(reads, `round ${round}: both served from memory`).toBe(before);
+      expect(reads(), `round ${round}: both served from memory`).toBe(before);
       t.advance(91_000); // past TTL + stale window everywhere
     }
   });
