@@ -4,11 +4,13 @@
  *     by a static ~22 KB JSON string, and by the bytes of a real cached valuation, plain and gzipped — what any
  *     server answering with those bytes through Hono reaches here, middleware aside;
  * (b) `POST /api/v1/valuation` by ts_code on the embedded default (PGlite + demo dataset) with the result cache off,
- *     so every request reads the database and runs the engine — target p50 < 5 ms, p99 < 20 ms at 50 connections;
+ *     so every request runs the engine (statements come from the company-data memo after the first read) — target
+ *     p50 < 5 ms, p99 < 20 ms at 50 connections;
  * (c) the same request with the cache on (hits after the first request), also from a client that accepts gzip;
  * (d) the same company's statements sent inline, cache off: HTTP + validation + engine without the database read.
- * (e) optional, with `--postgres-url URL`: case (b) on PostgreSQL (DATA_SOURCE=postgres; the demo dataset is loaded
- *     into that database once), where queries do not run on the server's event loop as PGlite's WASM does.
+ * (e) case (b) on PostgreSQL (DATA_SOURCE=postgres): the database of `--postgres-url URL`, else a scratch database
+ *     `stockval_bench_http` on the `BENCH_POSTGRES_URL` server (default the local one; the case is skipped when no
+ *     server answers). The demo dataset is loaded into it once.
  * (f) `POST /api/v1/screener` on the embedded database, cycling through typical filter sets over the market-wide
  *     snapshot (revalued once into the bench database when it is empty).
  * Reports req/s, p50/p99 latency and the ratio to the ceiling; writes bench/results/http-<YYYY-MM-DD>.json.
@@ -22,6 +24,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { ensureBenchDatabase } from './scratch-db';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
@@ -185,6 +188,19 @@ async function fetchValuationBody(dataDir: string, body: string): Promise<string
   }
 }
 
+/**
+ * The scratch database for case (e) on the benchmark PostgreSQL server (`BENCH_POSTGRES_URL`, default the local
+ * one); undefined, with a note, when no server answers (the case is then skipped).
+ */
+async function scratchPostgres(name: string): Promise<string | undefined> {
+  try {
+    return await ensureBenchDatabase(name);
+  } catch (err) {
+    console.warn(`no PostgreSQL for the uncached PostgreSQL case (${String(err)}); skipped`);
+    return undefined;
+  }
+}
+
 /** Typical screens (value, quality, industry, sorted pages), cycled by autocannon. */
 const SCREENER_FILTERS: object[] = [
   { pe_ttm_min: 0.1, pe_ttm_max: 30, pb_max: 3, sort_by: 'margin_of_safety' },
@@ -204,7 +220,10 @@ export async function runHttpBench(
 ): Promise<HttpBenchReport> {
   const quick = process.argv.includes('--quick');
   const pgArg = process.argv.find((a) => a.startsWith('--postgres-url='));
-  const postgresUrl = opts.postgresUrl ?? pgArg?.slice('--postgres-url='.length);
+  const postgresUrl =
+    opts.postgresUrl ??
+    pgArg?.slice('--postgres-url='.length) ??
+    (await scratchPostgres('stockval_bench_http'));
   const duration = opts.durationSec ?? (quick ? 3 : 10);
   const connections = opts.connections ?? 50;
   const targets = { valuation_uncached_p50_ms: 5, valuation_uncached_p99_ms: 20 };
