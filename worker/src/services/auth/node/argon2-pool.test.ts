@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ARGON2_PARAMS,
@@ -151,6 +151,27 @@ describe('argon2 worker-thread pool', () => {
     await expect(doomed).rejects.toThrow(/argon2 worker thread exited/);
     await expect(waiting).rejects.toThrow(/EAGAIN/);
     expect(pool.queued()).toBe(0);
+  });
+
+  it('ends a thread stuck on one task after the task limit; the queue goes on on a new thread', async () => {
+    const stored = await hashPassword('correct horse battery staple', LIGHT);
+    let started = 0;
+    const pool = createArgon2Pool({
+      size: 1,
+      taskTimeoutMs: 200,
+      // The first thread takes messages and never answers: a stuck thread.
+      spawn: () =>
+        started++ === 0
+          ? new Worker("require('node:worker_threads').parentPort.on('message', () => {})", { eval: true })
+          : spawnArgon2Worker(),
+    });
+    pools.push(pool);
+    const passwords = createPasswordHasher(pool);
+    const stuck = passwords.verify('correct horse battery staple', stored);
+    const queued = passwords.verify('correct horse battery staple', stored);
+    await expect(stuck).rejects.toThrow(/stopped after 200 ms on one task/);
+    expect((await queued).ok).toBe(true);
+    expect(started).toBe(2);
   });
 
   it('starts at most MAX_DEFAULT_THREADS threads by default, at least one', () => {

@@ -33,11 +33,19 @@ export const DEFAULT_MAX_QUEUE = 256;
  */
 export const MAX_DEFAULT_THREADS = 4;
 
+/** Default per-task limit, ms: a hash takes ~25 ms of CPU, so 10 s only ever trips on a thread that is stuck. */
+export const DEFAULT_TASK_TIMEOUT_MS = 10_000;
+
 export interface Argon2PoolOptions {
   /** Threads (default `availableParallelism() − 1`, at least 1 and at most {@link MAX_DEFAULT_THREADS}). */
   size?: number;
   /** Tasks that may wait for a thread (default {@link DEFAULT_MAX_QUEUE}); more are refused. */
   maxQueue?: number;
+  /**
+   * Longest a thread may work on one task, ms (default {@link DEFAULT_TASK_TIMEOUT_MS}); a thread still busy then is
+   * ended (its task fails, a new thread takes the queue), so a stuck thread cannot hold sign-ins until the queue fills.
+   */
+  taskTimeoutMs?: number;
   /** Starts one thread; default argon2-worker.mjs. Tests inject threads that crash. */
   spawn?: () => Worker;
 }
@@ -77,6 +85,10 @@ interface Task {
 interface Slot {
   worker: Worker;
   task: Task | undefined;
+  /** Ends the thread when its task overruns (see {@link Argon2PoolOptions.taskTimeoutMs}). */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** How the thread ended, for the error of the task it was running. */
+  failure: string;
 }
 
 /** Starts an argon2-worker.mjs thread without the parent's loader flags (tsx): the worker needs none. */
@@ -98,6 +110,7 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
     Math.floor(opts.size ?? Math.min(MAX_DEFAULT_THREADS, availableParallelism() - 1)),
   );
   const maxQueue = opts.maxQueue ?? DEFAULT_MAX_QUEUE;
+  const taskTimeoutMs = opts.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
   const spawn = opts.spawn ?? spawnArgon2Worker;
   const slots: Slot[] = [];
   const queue: Task[] = [];
@@ -106,14 +119,14 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
 
   const start = (): Slot => {
     const worker = spawn();
-    const slot: Slot = { worker, task: undefined };
-    let failure = 'exited';
+    const slot: Slot = { worker, task: undefined, timer: undefined, failure: 'exited' };
     worker.on('message', (reply: Reply) => {
       const task = slot.task;
       if (task === undefined || reply.id !== task.id) {
         return;
       }
       slot.task = undefined;
+      clearTimeout(slot.timer);
       worker.unref();
       if (reply.ok) {
         task.resolve(reply.value);
@@ -124,13 +137,14 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
     });
     // An uncaught error in the thread; 'exit' follows.
     worker.on('error', (err) => {
-      failure = `failed: ${err.message}`;
+      slot.failure = `failed: ${err.message}`;
     });
     worker.once('exit', (code) => {
       slots.splice(slots.indexOf(slot), 1);
+      clearTimeout(slot.timer);
       const task = slot.task;
       slot.task = undefined;
-      task?.reject(new Error(`argon2 worker thread ${failure} (exit code ${code})`));
+      task?.reject(new Error(`argon2 worker thread ${slot.failure} (exit code ${code})`));
       if (!closed) {
         pumpSafely();
       }
@@ -156,7 +170,12 @@ export function createArgon2Pool(opts: Argon2PoolOptions = {}): Argon2Pool {
       }
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ ...task.message, id: task.id });
+      const busy = slot;
+      busy.timer = setTimeout(() => {
+        busy.failure = `stopped after ${taskTimeoutMs} ms on one task`;
+        void busy.worker.terminate();
+      }, taskTimeoutMs);
+      busy.worker.postMessage({ ...task.message, id: task.id });
     }
   };
 
