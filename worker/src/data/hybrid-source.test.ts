@@ -8,6 +8,7 @@ import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { countRows } from '@/db/seed';
 import { upsertRows } from '@/db/upsert';
+import { readStockDataVersion } from '@/services/valuation-cache/stock-versions';
 import { type FakeTushare, startFakeTushare } from '../../testing/fake-tushare';
 import { loadDemoSubset, SAMPLE_CODES } from '../../testing/fake-tushare-data';
 import { createDbWriter, createHybridSource } from './hybrid-source';
@@ -162,5 +163,19 @@ describe('hybrid source', () => {
     expect(c?.basic.name).toBe('招商银行');
     expect(errors).toHaveLength(1);
     expect(await pg.getCompanyData('600036.SH')).toBeNull();
+  });
+
+  it('gives a written-through company a new data version only when its rows changed', async () => {
+    const writer = createDbWriter(h.db);
+    const raw = await ts.fetchCompanyRaw('300750.SZ');
+    if (raw === null) {
+      throw new Error('300750.SZ missing from the fake TuShare');
+    }
+    const before = await readStockDataVersion(h.db, '300750.SZ');
+    await writer.writeCompany(raw); // new rows
+    const written = await readStockDataVersion(h.db, '300750.SZ');
+    expect(written).not.toBe(before);
+    await writer.writeCompany(raw); // the same rows again: nothing changed
+    expect(await readStockDataVersion(h.db, '300750.SZ')).toBe(written);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Database first, TuShare fallback (reference-system.md §3.3 `DATA_SOURCE=hybrid`), with write-through: whatever
- * TuShare returns is upserted into the database, so the next request for that company is served locally.
+ * TuShare returns is upserted into the database, so the next request for that company is served locally, and a
+ * company whose rows changed gets a new data version (its cached valuations are not served again).
  *
  * Fallback happens when the database does not know the company or has no statements or no market data for it.
  * A failed write-through is reported to `onWriteError` and never fails the request; a TuShare failure (after the
@@ -10,6 +11,7 @@
 import type { Database } from '@/db/client';
 import type { DataTableName } from '@/db/schema';
 import { type UpsertResult, upsertWire } from '@/db/upsert';
+import { markStocksChanged } from '@/services/valuation-cache/stock-versions';
 import type { RawCompany, TushareSource } from './tushare-source';
 import type { CompanyData, StockBasic, StockDataSource } from './types';
 
@@ -18,18 +20,33 @@ export interface CompanyWriter {
   writeCompany(raw: RawCompany): Promise<Partial<Record<DataTableName, UpsertResult>>>;
 }
 
-/** Writer upserting each table of a company in one transaction. */
+/**
+ * Writer upserting each table of a company in one transaction. When rows were inserted or changed, the stocks they
+ * belong to get a new data version (as after `npm run sync`), so results cached from the data the database had
+ * before (e.g. a valuation served `stale` while TuShare was down) are not served again.
+ */
 export function createDbWriter(db: Database): CompanyWriter {
   return {
     async writeCompany(raw) {
       const out: Partial<Record<DataTableName, UpsertResult>> = {};
+      const changed = new Set<string>();
       await db.transaction(async (tx) => {
         for (const [table, wire] of Object.entries(raw) as [DataTableName, RawCompany[DataTableName]][]) {
           if (wire !== undefined && wire.items.length > 0) {
-            out[table] = await upsertWire(tx as unknown as Database, table, wire);
+            const r = await upsertWire(tx as unknown as Database, table, wire);
+            out[table] = r;
+            const i = wire.fields.indexOf('ts_code');
+            if (r.inserted + r.updated > 0 && i >= 0) {
+              for (const item of wire.items) {
+                changed.add(String(item[i]));
+              }
+            }
           }
         }
       });
+      if (changed.size > 0) {
+        await markStocksChanged(db, [...changed]);
+      }
       return out;
     },
   };
