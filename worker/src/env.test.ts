@@ -174,6 +174,18 @@ describe('loadEnv errors name the variable and the fix', () => {
   });
 });
 
+describe('REVALUE_ON_START', () => {
+  it('auto: on for the embedded database only; true/false override', () => {
+    expect(loadEnv({}).revalueOnStart).toBe(true);
+    expect(loadEnv({ DATABASE_URL: 'postgres://u@h:5432/db' }).revalueOnStart).toBe(false);
+    expect(loadEnv({ DATABASE_URL: 'postgres://u@h:5432/db', REVALUE_ON_START: 'true' }).revalueOnStart).toBe(
+      true,
+    );
+    expect(loadEnv({ REVALUE_ON_START: 'FALSE' }).revalueOnStart).toBe(false);
+    expect(() => loadEnv({ REVALUE_ON_START: 'sometimes' })).toThrow(/REVALUE_ON_START.*auto, true, false/s);
+  });
+});
+
 describe('ENV_DOCS', () => {
   it('documents exactly the variables the schema reads', () => {
     const schemaKeys = Object.keys(EnvSchema.in.shape).sort();

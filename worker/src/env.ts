@@ -54,6 +54,12 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     default: '`standard`',
   },
   {
+    name: 'REVALUE_ON_START',
+    description:
+      'After start, value in the background the companies that have no screener snapshot row for the latest trade date (chunks of 100 companies; ~20 s for the demo market on the embedded database; a stopped fill resumes): `auto` (only with DATA_SOURCE=pglite), `true`, `false`; `npm run revalue` revalues on demand',
+    default: '`auto`',
+  },
+  {
     name: 'DATABASE_URL',
     description: 'PostgreSQL connection URL (takes precedence over DB_*)',
     default: '—',
@@ -383,6 +389,7 @@ const RawEnvSchema = z.object({
     hint: 'use the account points, e.g. 2000',
   }),
   OCL_AGGREGATION_MODE: enumVar(['standard', 'pg'] as const, 'standard'),
+  REVALUE_ON_START: enumVar(['auto', 'true', 'false'] as const, 'auto'),
   DATABASE_URL: urlVar(
     ['postgres:', 'postgresql:'],
     'postgres://user:password@localhost:5432/stock_valuation',
@@ -643,6 +650,9 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
       requestsPerMinute: tushareRequestsPerMinute(raw.TUSHARE_POINTS),
     },
     oclAggregationMode: raw.OCL_AGGREGATION_MODE ?? 'standard',
+    /** Background revaluation for the screener after start (services/revalue/background-revalue.ts). */
+    revalueOnStart:
+      (raw.REVALUE_ON_START ?? 'auto') === 'auto' ? dataSource === 'pglite' : raw.REVALUE_ON_START === 'true',
     redisUrl: redisUrl(raw),
     cacheTtlSeconds: raw.CACHE_TTL_SECONDS,
     cacheStaleSeconds: raw.CACHE_STALE_SECONDS,

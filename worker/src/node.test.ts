@@ -115,8 +115,19 @@ describe('Node server (node.ts)', () => {
     expect(((await login.json()) as { token?: unknown }).token).toEqual(expect.any(String));
   });
 
+  it('fills the screener snapshot in the background on a fresh embedded database; stop() ends the fill first', async () => {
+    const messages = logs.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toContain(
+      'screener snapshot incomplete; revaluing the missing companies in the background',
+    );
+    expect(server?.revaluation).toBeDefined();
+  });
+
   it('stops gracefully and releases the database', async () => {
+    const revaluation = server?.revaluation;
     await server?.stop();
+    // Stopped after its chunk in progress (or already done on a fast machine); the database closes after it.
+    expect(['stopped', 'done']).toContain((await revaluation)?.status);
     await expect(fetch(`${server?.url}/health/live`)).rejects.toThrow();
     server = undefined;
   });

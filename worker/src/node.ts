@@ -36,7 +36,9 @@ import { createArgon2Pool } from '@/services/auth/node/argon2-pool';
 import { createPasswordHasher } from '@/services/auth/password';
 import { type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
 import { databaseDatasetVersion } from '@/services/dataset-version';
+import { todayInChina, toTushareDate } from '@/services/dates';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
+import { type BackgroundRevalueResult, startBackgroundRevalue } from '@/services/revalue/background-revalue';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const gzipBytes = promisify(gzip);
@@ -218,6 +220,8 @@ export interface RunningServer {
   port: number;
   url: string;
   logger: Logger;
+  /** The background revaluation for the screener (REVALUE_ON_START), when one was started. */
+  revaluation?: Promise<BackgroundRevalueResult>;
   stop(): Promise<void>;
 }
 
@@ -249,17 +253,31 @@ export async function startServer(
     cache: node.deps.cache.kind,
     web: web !== undefined,
   });
+  const db = node.deps.db;
+  const revalue =
+    env.revalueOnStart && db !== undefined
+      ? startBackgroundRevalue({
+          db,
+          logger: log,
+          asOf: toTushareDate(todayInChina(SYSTEM_CLOCK)),
+          options: { ...env.valuationDefaults, ocl_aggregation_mode: env.oclAggregationMode },
+          datasetVersion: () => databaseDatasetVersion(db),
+        })
+      : undefined;
   let stopped: Promise<void> | undefined;
   return {
     port,
     url,
     logger: log,
+    ...(revalue !== undefined ? { revaluation: revalue.done } : {}),
     stop: () => {
       stopped ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      }).then(() => node.close());
+      })
+        .then(() => revalue?.stop())
+        .then(() => node.close());
       return stopped;
     },
   };

@@ -1,0 +1,160 @@
+/**
+ * @module services/revalue/background-revalue
+ * Fills the screener's market-wide snapshot after the server starts when companies of the latest trade date have
+ * no row yet (a fresh embedded database, data synced since the last `npm run revalue`, or an earlier fill that was
+ * stopped), so `npm start` alone gives a working screener. It runs in chunks of companies with a pause between them: on the embedded database every query runs on
+ * the event loop (PGlite is WebAssembly in-process), and one whole-market pass would stall requests for ~20 s, while a
+ * chunk holds the loop for a fraction of a second. Percentiles within industries are recomputed once at the end, as
+ * the Workers cron does (revalue-market.ts). The screener shows the companies done so far meanwhile.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import { queryRows } from '@/db/sql';
+import { errorFields, type Logger } from '@/services/logger';
+import type { ValuationOptions } from '@/valuation';
+import { finalizeIndustryPercentiles, revalueMarket, snapshotTradeDate } from './revalue-market';
+
+export interface BackgroundRevalueOptions {
+  db: Database;
+  logger: Logger;
+  /** As-of date YYYYMMDD (normally today in China); the snapshot is keyed by the latest trade date on or before it. */
+  asOf: string;
+  /** Engine options (server defaults). */
+  options: ValuationOptions;
+  datasetVersion: () => Promise<string>;
+  /** Companies per chunk (default 100). */
+  chunkSize?: number;
+  /** Pause between chunks, ms (default 50): requests waiting on the event loop go first. */
+  pauseMs?: number;
+  /** The companies the snapshot should hold (default every company in stock_basic); those without a row are valued. */
+  codes?: () => Promise<readonly string[]>;
+}
+
+export interface BackgroundRevalue {
+  /** Settles when the job has finished, found nothing to do, failed (logged) or stopped. */
+  done: Promise<BackgroundRevalueResult>;
+  /** Stops after the chunk in progress (call before closing the database). */
+  stop(): Promise<BackgroundRevalueResult>;
+}
+
+export type BackgroundRevalueResult =
+  | { status: 'current' | 'no_market_data'; trade_date: string | null }
+  | { status: 'done' | 'stopped'; trade_date: string; companies: number; valued: number; duration_ms: number }
+  | { status: 'failed'; trade_date: string | null };
+
+/**
+ * The companies of `universe` (default: every company in stock_basic, sorted) without a snapshot row for
+ * `tradeDate`. Every company valued gets a row, valued or not, so a run stopped half-way resumes where it stopped.
+ */
+async function missingCodes(
+  db: Database,
+  tradeDate: string,
+  universe?: () => Promise<readonly string[]>,
+): Promise<string[]> {
+  if (universe === undefined) {
+    const rows = await queryRows<{ ts_code: string }>(
+      db,
+      sql`select b.ts_code from stock_basic b
+        where not exists (select 1 from valuation_snapshot s where s.trade_date = ${tradeDate} and s.ts_code = b.ts_code)
+        order by b.ts_code`,
+    );
+    return rows.map((r) => r.ts_code);
+  }
+  const have = await queryRows<{ ts_code: string }>(
+    db,
+    sql`select ts_code from valuation_snapshot where trade_date = ${tradeDate}`,
+  );
+  const done = new Set(have.map((r) => r.ts_code));
+  return (await universe()).filter((c) => !done.has(c));
+}
+
+/**
+ * Starts the job (see module doc); it never throws: failures are logged and end it.
+ * @example
+ * const job = startBackgroundRevalue({ db, logger, asOf: '20260313', options: {}, datasetVersion });
+ * await job.stop(); // before handle.close()
+ */
+export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundRevalue {
+  const chunkSize = o.chunkSize ?? 100;
+  const pauseMs = o.pauseMs ?? 50;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pauseMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const run = async (): Promise<BackgroundRevalueResult> => {
+    let tradeDate: string | null = null;
+    try {
+      tradeDate = await snapshotTradeDate(o.db, o.asOf);
+      if (tradeDate === null) {
+        return { status: 'no_market_data', trade_date: null };
+      }
+      const codes = await missingCodes(o.db, tradeDate, o.codes);
+      if (codes.length === 0) {
+        return { status: 'current', trade_date: tradeDate };
+      }
+      const started = performance.now();
+      const datasetVersion = await o.datasetVersion();
+      o.logger.info('screener snapshot incomplete; revaluing the missing companies in the background', {
+        trade_date: tradeDate,
+        companies: codes.length,
+      });
+      let valued = 0;
+      let done = 0;
+      for (let i = 0; i < codes.length && !stopped; i += chunkSize) {
+        const chunk = codes.slice(i, i + chunkSize);
+        const summary = await revalueMarket({
+          db: o.db,
+          asOf: tradeDate,
+          tradeDate,
+          codes: chunk,
+          options: o.options,
+          datasetVersion,
+        });
+        valued += summary.valued;
+        done += chunk.length;
+        if (!stopped) {
+          await pause();
+        }
+      }
+      const duration_ms = Math.round(performance.now() - started);
+      if (stopped) {
+        o.logger.info('background revaluation stopped', { trade_date: tradeDate, companies: done, valued });
+        return { status: 'stopped', trade_date: tradeDate, companies: done, valued, duration_ms };
+      }
+      await finalizeIndustryPercentiles(o.db, tradeDate);
+      o.logger.info('background revaluation done', {
+        trade_date: tradeDate,
+        companies: done,
+        valued,
+        duration_ms,
+      });
+      return { status: 'done', trade_date: tradeDate, companies: done, valued, duration_ms };
+    } catch (err) {
+      if (stopped) {
+        return { status: 'failed', trade_date: tradeDate };
+      }
+      o.logger.warn('background revaluation failed; run `npm run revalue`', {
+        trade_date: tradeDate,
+        ...errorFields(err),
+      });
+      return { status: 'failed', trade_date: tradeDate };
+    }
+  };
+
+  const done = run();
+  return {
+    done,
+    stop() {
+      stopped = true;
+      wake?.();
+      return done;
+    },
+  };
+}
