@@ -43,7 +43,11 @@ beforeAll(async () => {
     { DATA_DIR: join(dir, 'pglite') },
     quiet,
   );
-  server = await startServer({ PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'error' }, logger);
+  // The screener tests read the small snapshot above: no background fill of the rest of the market.
+  server = await startServer(
+    { PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'error', REVALUE_ON_START: 'false' },
+    logger,
+  );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
