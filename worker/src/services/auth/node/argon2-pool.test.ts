@@ -130,26 +130,33 @@ describe('argon2 worker-thread pool', () => {
   });
 
   it('when no replacement thread can be started, waiting tasks fail instead of hanging (no uncaught exception)', async () => {
-    const workers: Worker[] = [];
+    const stored = await hashPassword('correct horse battery staple', LIGHT);
+    const started: Worker[] = [];
     const pool = createArgon2Pool({
       size: 1,
+      // One thread that takes its task and never answers (so the task is surely in flight), then no more threads.
       spawn: () => {
-        if (workers.length > 0) {
+        if (started.length > 0) {
           throw new Error('EAGAIN: cannot start a thread');
         }
-        const w = spawnArgon2Worker();
-        workers.push(w);
+        const w = new Worker("require('node:worker_threads').parentPort.on('message', () => {})", {
+          eval: true,
+        });
+        started.push(w);
         return w;
       },
     });
     pools.push(pool);
     const passwords = createPasswordHasher(pool);
-    const stored = await passwords.hash('correct horse battery staple', LIGHT);
-    const doomed = passwords.verify('correct horse battery staple', stored);
-    const waiting = passwords.verify('correct horse battery staple', stored);
-    await workers[0]?.terminate(); // its exit listener tries to start a thread for `waiting`, which throws
-    await expect(doomed).rejects.toThrow(/argon2 worker thread exited/);
-    await expect(waiting).rejects.toThrow(/EAGAIN/);
+    const doomed = expect(passwords.verify('correct horse battery staple', stored)).rejects.toThrow(
+      /argon2 worker thread exited/,
+    );
+    const waiting = expect(passwords.verify('correct horse battery staple', stored)).rejects.toThrow(
+      /EAGAIN/,
+    );
+    await started[0]?.terminate(); // its exit listener tries to start a thread for the waiting task, which throws
+    await doomed;
+    await waiting;
     expect(pool.queued()).toBe(0);
   });
 
