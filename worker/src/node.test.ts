@@ -116,10 +116,11 @@ describe('Node server (node.ts)', () => {
   });
 
   it('fills the screener snapshot in the background on a fresh embedded database; stop() ends the fill first', async () => {
-    const messages = logs.map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(messages).toContain(
-      'screener snapshot incomplete; revaluing the missing companies in the background',
-    );
+    const started = 'screener snapshot incomplete; revaluing the missing companies in the background';
+    for (let i = 0; i < 100 && !logs.some((l) => l.includes(started)); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(logs.some((l) => l.includes(started))).toBe(true);
     expect(server?.revaluation).toBeDefined();
   });
 

@@ -56,7 +56,7 @@ describe('startBackgroundRevalue', () => {
   });
 
   it('stops after the chunk in progress; a later start values only what is missing, then percentiles', async () => {
-    const first = startBackgroundRevalue(options());
+    const first = startBackgroundRevalue(options({ pauseMs: 50 })); // the stop below lands in a pause
     // Stop as soon as the first chunk has been written.
     while ((await snapshotCodes()).length === 0) {
       await new Promise((r) => setTimeout(r, 5));
