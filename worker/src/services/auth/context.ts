@@ -59,8 +59,8 @@ export function requireDb(deps: AuthDeps): Database {
   return deps.db;
 }
 
-/** Log fields of a failed step: the error's name and the start of its message (never a stack or SQL values). */
-function failure(err: unknown): Record<string, string> {
+/** Log fields of a failed auth step: the error's name and the start of its message (never a stack or SQL values). */
+export function authFailureFields(err: unknown): Record<string, string> {
   return {
     err_name: err instanceof Error ? err.name : 'unknown',
     err_message: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
@@ -75,7 +75,7 @@ export async function guardPasswords<T>(deps: AuthDeps, fn: (p: PasswordHasher) 
   try {
     return await fn(deps.passwords);
   } catch (err) {
-    deps.logger.error('auth password step failed', failure(err));
+    deps.logger.error('auth password step failed', authFailureFields(err));
     throw new AuthUnavailableError();
   }
 }
@@ -92,7 +92,7 @@ export async function guardDb<T>(deps: AuthDeps, fn: (db: Database) => Promise<T
     if (err instanceof ServiceError) {
       throw err;
     }
-    deps.logger.error('auth database step failed', failure(err));
+    deps.logger.error('auth database step failed', authFailureFields(err));
     throw new AuthUnavailableError();
   }
 }

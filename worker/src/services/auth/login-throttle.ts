@@ -9,7 +9,7 @@
  * Account keys are SHA-256 of the normalised email, so Redis never holds addresses.
  */
 import type { RateLimitStore } from '@/middleware/rate-limit/store';
-import { type AuthDeps, AuthUnavailableError, TooManyAttemptsError } from './context';
+import { type AuthDeps, AuthUnavailableError, authFailureFields, TooManyAttemptsError } from './context';
 import { sha256Hex } from './tokens';
 
 const FAILURE_WINDOW_MS = 24 * 3600 * 1000;
@@ -51,11 +51,7 @@ async function safely<T>(deps: AuthDeps, step: string, fn: () => Promise<T>): Pr
   try {
     return await fn();
   } catch (err) {
-    deps.logger.error('auth throttle store step failed', {
-      step,
-      err_name: err instanceof Error ? err.name : 'unknown',
-      err_message: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
-    });
+    deps.logger.error('auth throttle store step failed', { step, ...authFailureFields(err) });
     throw new AuthUnavailableError();
   }
 }
