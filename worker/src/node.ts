@@ -39,6 +39,7 @@ import { databaseDatasetVersion } from '@/services/dataset-version';
 import { todayInChina, toTushareDate } from '@/services/dates';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
 import { type BackgroundRevalueResult, startBackgroundRevalue } from '@/services/revalue/background-revalue';
+import { serverValuationDefaults } from '@/services/valuation/load-subject';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const gzipBytes = promisify(gzip);
@@ -260,7 +261,7 @@ export async function startServer(
           db,
           logger: log,
           asOf: toTushareDate(todayInChina(SYSTEM_CLOCK)),
-          options: { ...env.valuationDefaults, ocl_aggregation_mode: env.oclAggregationMode },
+          options: serverValuationDefaults(env),
           datasetVersion: () => databaseDatasetVersion(db),
         })
       : undefined;

@@ -13,6 +13,8 @@ import { EnvError, loadEnv } from '@/env';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { isCalendarDate, toTushareDate } from '@/services/dates';
 import { type RevalueSummary, revalueMarket } from '@/services/revalue/revalue-market';
+import { serverValuationDefaults } from '@/services/valuation/load-subject';
+import type { ValuationOptions } from '@/valuation';
 import { type CliOut, cliProgressBar, openCliDatabase, STDIO_OUT } from './cli-support';
 
 const USAGE = `Usage: npm run revalue -- [options]
@@ -33,7 +35,7 @@ export interface RevalueCliArgs {
   quiet: boolean;
   databaseUrl?: string;
   dataDir: string;
-  options: Record<string, number | undefined>;
+  options: ValuationOptions;
 }
 
 /** @throws Error with a message naming the bad flag (or the usage text for --help) */
@@ -79,7 +81,7 @@ export function parseRevalueArgs(
     quiet: values.quiet === true,
     ...(env.databaseUrl !== undefined ? { databaseUrl: env.databaseUrl } : {}),
     dataDir: env.dataDir,
-    options: { ...env.valuationDefaults },
+    options: serverValuationDefaults(env),
   };
 }
 

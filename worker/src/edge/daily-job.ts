@@ -25,6 +25,7 @@ import {
   revalueMarket,
   snapshotTradeDate,
 } from '@/services/revalue/revalue-market';
+import { serverValuationDefaults } from '@/services/valuation/load-subject';
 import { valueStock } from '@/services/valuation/value-stock';
 
 /** Beijing time at which the day's data is worth asking for (TuShare publishes daily_basic after the close). */
@@ -213,7 +214,7 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
       asOf: tradeDate,
       tradeDate,
       codes: chunk,
-      options: { ...ctx.env.valuationDefaults, ocl_aggregation_mode: ctx.env.oclAggregationMode },
+      options: serverValuationDefaults(ctx.env),
       datasetVersion: await ctx.datasetVersion(),
     });
     return { ...s, revalue_cursor: s.revalue_cursor + chunk.length, revalued: s.revalued + summary.valued };

@@ -4,6 +4,7 @@
  * statements sent inline. Either way the result is the engine's {@link CompanyInput} plus the `stock_info` block.
  */
 import type { CompanyData } from '@/data/types';
+import type { Env } from '@/env';
 import type { ServiceContext } from '@/services/context';
 import { todayInChina, toTushareDate } from '@/services/dates';
 import { InvalidRequestError, StockNotFoundError } from '@/services/errors';
@@ -115,9 +116,17 @@ export function subjectStockInfo(subject: ValuationSubject, baseReportDate: stri
   return buildStockInfo(subject.data, subject.valuationDate, baseReportDate);
 }
 
-/** Engine options: env defaults (Rf, MRP, β, OCL_AGGREGATION_MODE) under the user's options. */
+/**
+ * The server's engine defaults (Rf, MRP, β, OCL_AGGREGATION_MODE): what a request gets for the options it leaves
+ * out, and what the market-wide revaluations use, so a snapshot agrees with `POST /api/v1/valuation`.
+ */
+export function serverValuationDefaults(env: Env): ValuationOptions {
+  return { ...env.valuationDefaults, ocl_aggregation_mode: env.oclAggregationMode };
+}
+
+/** Engine options: {@link serverValuationDefaults} under the user's options. */
 export function engineOptions(ctx: ServiceContext, options: ValuationOptions): ValuationOptions {
-  return { ...ctx.env.valuationDefaults, ocl_aggregation_mode: ctx.env.oclAggregationMode, ...options };
+  return { ...serverValuationDefaults(ctx.env), ...options };
 }
 
 const SERVER_DEFAULT_ENV: Record<string, string> = {
