@@ -8,6 +8,7 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '@/errors/handlers';
+import { blockEventLoop } from '../../testing/block-loop';
 import { createDatabase, type DatabaseHandle } from './client';
 import { queryRows } from './sql';
 
@@ -27,14 +28,6 @@ afterAll(async () => {
   await handle.close();
 });
 
-/** Keeps the event loop busy, as a burst of CPU-bound requests does. */
-function blockLoop(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy
-  }
-}
-
 describe('PostgreSQL pool: lag-tolerant wait for a connection', () => {
   it('a stall longer than the wait does not fail a query whose connection was freed meanwhile', async () => {
     for (let round = 0; round < 3; round++) {
@@ -43,7 +36,7 @@ describe('PostgreSQL pool: lag-tolerant wait for a connection', () => {
       // Let both reach the pool (a few promise hops), then stall: the first statement finishes meanwhile, and its
       // result (so the free connection) waits in the socket.
       await new Promise((r) => setImmediate(r));
-      blockLoop(400);
+      blockEventLoop(400);
       await first;
       expect((await second)[0]?.two).toBe(2);
     }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockEventLoop } from '../../testing/block-loop';
 import { DeadlineError, withDeadline } from './deadline';
 
 /**
@@ -39,14 +40,6 @@ async function request(what: string): Promise<{ reply: Promise<string>; socket: 
   return { reply, socket };
 }
 
-/** Keeps the event loop busy, as a burst of CPU-bound requests does. */
-function blockLoop(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy
-  }
-}
-
 /** The naive deadline: reject when the timer fires. */
 function plainTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
@@ -59,7 +52,7 @@ describe('withDeadline', () => {
   it('a plain timer deadline fails after a stalled loop although the reply is already in the socket', async () => {
     const { reply, socket } = await request('ping');
     const pending = plainTimeout(reply, 100);
-    blockLoop(400);
+    blockEventLoop(400);
     await expect(pending).rejects.toThrow('timed out');
     socket.destroy();
   });
@@ -67,7 +60,7 @@ describe('withDeadline', () => {
   it('reads the waiting reply before it gives up, so loop lag alone never fails the work', async () => {
     const { reply, socket } = await request('ping');
     const pending = withDeadline(reply, 100, 'ping timed out');
-    blockLoop(400);
+    blockEventLoop(400);
     await expect(pending).resolves.toBe('pong');
     socket.destroy();
   });
