@@ -18,16 +18,15 @@
  * `runHttpBench()` is called by bench/run.ts; `tsx bench/http.ts [--quick]` runs it alone.
  * The embedded database lives in .data/bench-pglite (seeded on the first run, ~15 s).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { ensureBenchDatabase } from './scratch-db';
+import { startChild, stopChild } from './server-child';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 
 export interface HttpBenchCase {
   name: string;
@@ -52,44 +51,6 @@ export interface HttpBenchReport {
   targets: { valuation_uncached_p50_ms: number; valuation_uncached_p99_ms: number };
   cases: HttpBenchCase[];
   measured_at: string;
-}
-
-async function startChild(
-  mode: 'hello' | 'app',
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER, mode], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolvePort, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${mode} server did not start within 180 s`)), 180_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      const m = /READY (\d+)/.exec(buf);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolvePort(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${mode} server exited with ${code}`));
-    });
-  });
-  return { child, port };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) {
-    return;
-  }
-  await new Promise<void>((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
 }
 
 async function load(opts: autocannon.Options): Promise<autocannon.Result> {

@@ -15,7 +15,6 @@
  * (`-2`, `-3` ... for further runs that day, so earlier runs stay as history), with the load average before and
  * after the run (other jobs share the cores), and exits 1 when a criterion is missed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startPrivateRedis } from '../worker/testing/private-services';
 import { ensureBenchDatabase } from './scratch-db';
+import { startChild, stopChild } from './server-child';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 const DB_NAME = 'stockval_bench_soak';
 const PASSWORD = 'soak-glacier-paprika-lantern';
 const TARGET_GROWTH_MB = 50;
@@ -60,31 +59,6 @@ async function prepareDatabase(): Promise<string> {
     await handle.close();
   }
   return url;
-}
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER, 'app'], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((ok, fail) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error('server did not start within 180 s')), 180_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      const m = /READY (\d+)/.exec(buf);
-      if (m !== null) {
-        clearTimeout(timer);
-        ok(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}`));
-    });
-  });
-  return { child, port };
 }
 
 /** Resident set size of a process, MB (Linux /proc). */
@@ -156,7 +130,7 @@ async function main(): Promise<void> {
 
   const databaseUrl = await prepareDatabase();
   const redis = await startPrivateRedis();
-  const server = await startServer({
+  const server = await startChild('app', {
     DATA_SOURCE: 'postgres',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
@@ -271,14 +245,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await new Promise<void>((r) => {
-      if (server.child.exitCode !== null) {
-        r();
-        return;
-      }
-      server.child.once('exit', () => r());
-      server.child.kill('SIGTERM');
-    });
+    await stopChild(server.child);
     await redis.close();
   }
 }
