@@ -68,7 +68,15 @@ describe.skipIf(!isRoot)('the image file set, as uid 10001', () => {
     mkdirSync(app, { recursive: true });
     for (const [src, dest] of runtimeCopies(ins)) {
       if (src === 'node_modules') {
-        symlinkSync(join(REPO_ROOT, 'node_modules'), join(app, 'node_modules'));
+        // Hard links where the checkout and the temp directory share a filesystem: uid 10001 then reads the
+        // modules even when a directory above the checkout is private (a clone inside `mktemp -d`, mode 0700).
+        // Elsewhere a symlink (the checkout's parents must then be traversable by others).
+        try {
+          await run('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(app, 'node_modules')]);
+        } catch {
+          rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+          symlinkSync(join(REPO_ROOT, 'node_modules'), join(app, 'node_modules'));
+        }
         continue;
       }
       cpSync(join(REPO_ROOT, src), join(app, dest), {
