@@ -39,6 +39,7 @@ import type { PasswordHasher } from '@/services/auth/password';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
+import { createSnapshotMemory } from '@/services/screener/snapshot-memory';
 import type { Gzip } from '@/services/valuation-cache/encoded-body';
 import { createPgResultStore } from '@/services/valuation-cache/pg-store';
 import { createStockVersionReader, readStockDataVersion } from '@/services/valuation-cache/stock-versions';
@@ -101,6 +102,11 @@ export interface AppDeps {
    * 32 MiB; 0 turns the map off (the cache benchmark measures the Redis and memory tiers that way).
    */
   recentResultsMaxBytes?: number;
+  /**
+   * Answer the screener from a copy of the latest snapshot kept in this process (services/screener/snapshot-memory):
+   * the Node entry turns it on; Workers, whose isolates are short-lived, query SQL. Needs `db`. Default: off.
+   */
+  screenerInMemory?: boolean;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -165,6 +171,9 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
       ...(deps.recentResultsMaxBytes !== undefined ? { recentMaxBytes: deps.recentResultsMaxBytes } : {}),
     }),
     metrics,
+    ...(deps.screenerInMemory === true && db !== undefined
+      ? { screenerSnapshots: createSnapshotMemory() }
+      : {}),
     health: memoizeHealth(
       () =>
         checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),

@@ -195,6 +195,9 @@ export async function createNodeDeps(
       passwordHasher: createPasswordHasher(argon2),
       // Cached valuation bodies are gzipped once (libuv's thread pool, off the event loop) for clients that accept it.
       gzip: gzipAsync,
+      // A long-lived process: the screener answers from a copy of the snapshot, checked against its generation on
+      // every query.
+      screenerInMemory: true,
       // The socket's peer. The app believes X-Forwarded-For (or TRUSTED_PROXY_HEADER) only when this peer is in
       // TRUSTED_PROXIES (middleware/ip-allowlist), since any client can send the header.
       clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',

@@ -6,6 +6,12 @@ import { sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { queryRows } from './sql';
 
+/**
+ * `meta` key of the screener snapshot's generation: a random id that every write to `valuation_snapshot` replaces
+ * (services/revalue), so copies of the snapshot held in memory (services/screener/snapshot-memory) notice changes.
+ */
+export const SNAPSHOT_GENERATION_KEY = 'snapshot_generation';
+
 /** Reads a `meta` value, or null. */
 export async function getMeta(db: Database, key: string): Promise<string | null> {
   const rows = await queryRows<{ value: string }>(db, sql`select value from meta where key = ${key}`);

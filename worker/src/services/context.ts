@@ -10,6 +10,7 @@ import type { Cache } from '@/lib/cache/types';
 import type { Metrics } from '@/observability/metrics';
 import type { HealthReport } from './health/check-health';
 import type { Logger } from './logger';
+import type { SnapshotMemory } from './screener/snapshot-memory';
 import type { ValuationCache } from './valuation-cache/valuation-cache';
 
 /** Time source, injectable so tests and cache keys do not depend on the wall clock. */
@@ -56,4 +57,9 @@ export interface ServiceContext {
   metrics: Metrics;
   /** Memoized dependency report for `/health` and `/health/ready`. */
   health(): Promise<HealthReport>;
+  /**
+   * In-process copy of the screener snapshot (services/screener/snapshot-memory), for long-lived servers; absent:
+   * the screener queries SQL.
+   */
+  screenerSnapshots?: SnapshotMemory | undefined;
 }

@@ -10,6 +10,7 @@
  */
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
+import { SNAPSHOT_GENERATION_KEY } from '@/db/meta';
 import { valuationSnapshot } from '@/db/schema-snapshot';
 import { queryRows } from '@/db/sql';
 import type { ValuationOptions } from '@/valuation';
@@ -86,6 +87,7 @@ export async function writeSnapshot(
           select ${cols} from json_populate_recordset(null::valuation_snapshot, ${batch}::json)`,
       );
     }
+    await bumpSnapshotGeneration(tx);
   });
 }
 
@@ -170,17 +172,31 @@ export async function marketCodes(db: Database): Promise<string[]> {
  * the same definition as `percentileRank` in value-snapshot.ts; non-positive multiples get null.
  */
 export async function finalizeIndustryPercentiles(db: Database, tradeDate: string): Promise<void> {
-  for (const [value, target] of [
-    ['pe_ttm', 'pe_pctl_industry'],
-    ['pb', 'pb_pctl_industry'],
-  ] as const) {
-    const v = sql.identifier(value);
-    const t = sql.identifier(target);
-    await db.execute(sql`update valuation_snapshot s set ${t} = r.p
-      from (select ts_code, cume_dist() over (partition by industry order by ${v}) as p
-            from valuation_snapshot where trade_date = ${tradeDate} and industry is not null and ${v} > 0) r
-      where s.trade_date = ${tradeDate} and s.ts_code = r.ts_code`);
-    await db.execute(sql`update valuation_snapshot set ${t} = null
-      where trade_date = ${tradeDate} and (industry is null or ${v} is null or ${v} <= 0)`);
-  }
+  await db.transaction(async (tx) => {
+    for (const [value, target] of [
+      ['pe_ttm', 'pe_pctl_industry'],
+      ['pb', 'pb_pctl_industry'],
+    ] as const) {
+      const v = sql.identifier(value);
+      const t = sql.identifier(target);
+      await tx.execute(sql`update valuation_snapshot s set ${t} = r.p
+        from (select ts_code, cume_dist() over (partition by industry order by ${v}) as p
+              from valuation_snapshot where trade_date = ${tradeDate} and industry is not null and ${v} > 0) r
+        where s.trade_date = ${tradeDate} and s.ts_code = r.ts_code`);
+      await tx.execute(sql`update valuation_snapshot set ${t} = null
+        where trade_date = ${tradeDate} and (industry is null or ${v} is null or ${v} <= 0)`);
+    }
+    await bumpSnapshotGeneration(tx);
+  });
+}
+
+/**
+ * Marks the snapshot as changed (a new random `meta.snapshot_generation`), in the writer's transaction, so servers
+ * holding a copy in memory (services/screener/snapshot-memory) reload it at their next query.
+ */
+async function bumpSnapshotGeneration(tx: Pick<Database, 'execute'>): Promise<void> {
+  await tx.execute(
+    sql`insert into meta (key, value, updated_at) values (${SNAPSHOT_GENERATION_KEY}, gen_random_uuid()::text, now())
+        on conflict (key) do update set value = excluded.value, updated_at = now()`,
+  );
 }

@@ -5,6 +5,7 @@
  * filters, sorting and pagination are checked against direct SQL over the same table.
  */
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '@/app';
 import { createPostgresSource } from '@/data/postgres-source';
@@ -12,6 +13,9 @@ import { seedDemo } from '@/db/seed';
 import { queryRows } from '@/db/sql';
 import { loadEnv } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
+import { screenInSql } from '@/services/screener/screen-stocks';
+import { screenerQueryArbitrary } from '@/services/screener/screener-queries';
+import { createSnapshotMemory } from '@/services/screener/snapshot-memory';
 import { createMutableClock } from '@/testing/app-harness';
 import { createTestDatabase, type TestDatabase } from '../valuation-cache/test-database';
 import { finalizeIndustryPercentiles, type RevalueSummary, revalueMarket } from './revalue-market';
@@ -20,7 +24,7 @@ let tdb: TestDatabase;
 let summary: RevalueSummary;
 const clock = createMutableClock(Date.parse('2026-03-14T02:00:00Z'));
 
-function app() {
+function app(screenerInMemory = false) {
   const db = tdb.handle.db;
   return createApp({
     env: loadEnv({ CACHE_TTL_SECONDS: '0' }),
@@ -29,11 +33,12 @@ function app() {
     clock,
     version: '0.0.0-int',
     db,
+    screenerInMemory,
   });
 }
 
-async function post(body: unknown) {
-  return app().request('/api/v1/screener', {
+async function post(body: unknown, target = app()) {
+  return target.request('/api/v1/screener', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -246,11 +251,82 @@ describe('POST /api/v1/screener', () => {
     expect(JSON.stringify(err)).toContain(field);
   });
 
+  it('takes a fractional bound on the integer warning_count (it used to reach PostgreSQL as an integer)', async () => {
+    const res = await post({ warning_count_max: 1.5, sort_by: 'ts_code', sort_order: 'asc', page_size: 500 });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { total: number; items: { ts_code: string }[] };
+    const expected = await codes(sql`select ts_code from valuation_snapshot
+      where trade_date = '20260313' and warning_count <= 1 and coalesce(list_status, 'L') in ('L', 'P')
+      order by ts_code asc`);
+    expect(body.total).toBe(expected.length);
+    expect(body.items.map((i) => i.ts_code)).toEqual(expected.slice(0, 500));
+  });
+
   it("accepts the original's ps_ttm and act_ent_type fields and reports them as ignored", async () => {
     const res = await post({ ps_ttm_min: 1, act_ent_type: '民营企业', page_size: 1 });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ignored_fields: string[] };
     expect(body.ignored_fields).toEqual(['ps_ttm_min', 'act_ent_type']);
+  });
+});
+
+describe('the in-memory screener (Node servers) on the whole market', () => {
+  it('answers random queries exactly as SQL does (page and total)', async () => {
+    const db = tdb.handle.db;
+    const distinct = async (column: string) =>
+      (
+        await queryRows<{ v: string }>(
+          db,
+          sql`select distinct ${sql.identifier(column)} as v from valuation_snapshot
+            where ${sql.identifier(column)} is not null order by 1 limit 40`,
+        )
+      ).map((r) => r.v);
+    const warningCodes = (
+      await queryRows<{ v: string }>(
+        db,
+        sql`select distinct unnest(string_to_array(warning_codes, ',')) as v from valuation_snapshot
+          where warning_codes <> '' order by 1`,
+      )
+    ).map((r) => r.v);
+    expect(warningCodes.length).toBeGreaterThan(3);
+    const arb = screenerQueryArbitrary({
+      industries: await distinct('industry'),
+      markets: await distinct('market'),
+      exchanges: await distinct('exchange'),
+      models: await distinct('model'),
+      warningCodes,
+    });
+    const memory = createSnapshotMemory();
+    await fc.assert(
+      fc.asyncProperty(arb, async (q) => {
+        const offset = (q.page - 1) * q.page_size;
+        const viaSql = await screenInSql(db, q, offset, q.page_size);
+        expect(await memory.query(db, '99991231', q, offset, q.page_size)).toEqual(viaSql);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('the route gives the same JSON and CSV either way', async () => {
+    const inMemory = app(true);
+    for (const body of [
+      {
+        pe_ttm_min: 5,
+        pe_ttm_max: 20,
+        valued_only: true,
+        sort_by: 'margin_of_safety',
+        page: 2,
+        page_size: 25,
+      },
+      { industry: '白酒', sort_by: 'name', sort_order: 'asc' },
+      { warning_count_max: 1.5, sort_by: 'upside' },
+      { format: 'csv', market_cap_min: 1000 },
+    ]) {
+      const a = await post(body);
+      const b = await post(body, inMemory);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(await b.text()).toBe(await a.text());
+    }
   });
 });
 

@@ -2,7 +2,8 @@
  * @module services/screener/screen-stocks
  * Screener over `valuation_snapshot` (written by `npm run revalue`): filters on multiples, market value,
  * classification, listing status and valuation outputs, sort by any column, pagination. One table, one trade date,
- * so a query is a single scan of ~5,400 rows whatever the filters.
+ * so a query is a single scan of ~5,400 rows whatever the filters; long-lived servers answer from a copy of the
+ * snapshot in memory instead (snapshot-memory.ts, same results).
  *
  * Only whitelisted columns reach SQL, as identifiers; every value is a bound parameter.
  */
@@ -12,94 +13,24 @@ import { queryRows } from '@/db/sql';
 import type { ServiceContext } from '@/services/context';
 import { toIsoDate, toTushareDate } from '@/services/dates';
 import { ServiceError } from '@/services/errors';
+import {
+  RANGE_FILTERS,
+  type RangeFilter,
+  SCREENER_COLUMNS,
+  type ScreenerItem,
+  type ScreenerQuery,
+  toScreenerItem,
+} from './snapshot-columns';
+import type { SnapshotMatches } from './snapshot-memory';
 
-/** Columns a client may sort by (and that appear in every item). */
-export const SCREENER_COLUMNS = [
-  'ts_code',
-  'name',
-  'industry',
-  'market',
-  'exchange',
-  'list_status',
-  'model',
-  'price',
-  'value_per_share',
-  'upside',
-  'margin_of_safety',
-  'implied_growth',
-  'mc_p10',
-  'mc_p50',
-  'mc_p90',
-  'prob_value_above_price',
-  'tv_ev_ratio',
-  'wacc',
-  'pe',
-  'pe_ttm',
-  'pb',
-  'ps',
-  'total_mv',
-  'pe_pctl_own',
-  'pb_pctl_own',
-  'pe_pctl_industry',
-  'pb_pctl_industry',
-  'warning_count',
-  'warning_codes',
-  'reason_code',
-  'extras_reason',
-] as const;
-export type ScreenerColumn = (typeof SCREENER_COLUMNS)[number];
-
-/**
- * Numeric range filters: request name prefix → column and the factor from request units to stored units
- * (market cap is requested in 亿元 = 1e8 yuan, stored in yuan).
- */
-export const RANGE_FILTERS = {
-  pe: { column: 'pe', scale: 1 },
-  pe_ttm: { column: 'pe_ttm', scale: 1 },
-  pb: { column: 'pb', scale: 1 },
-  ps: { column: 'ps', scale: 1 },
-  market_cap: { column: 'total_mv', scale: 1e8 },
-  price: { column: 'price', scale: 1 },
-  margin_of_safety: { column: 'margin_of_safety', scale: 1 },
-  upside: { column: 'upside', scale: 1 },
-  prob_value_above_price: { column: 'prob_value_above_price', scale: 1 },
-  implied_growth: { column: 'implied_growth', scale: 1 },
-  tv_ev_ratio: { column: 'tv_ev_ratio', scale: 1 },
-  pe_pctl_own: { column: 'pe_pctl_own', scale: 1 },
-  pb_pctl_own: { column: 'pb_pctl_own', scale: 1 },
-  pe_pctl_industry: { column: 'pe_pctl_industry', scale: 1 },
-  pb_pctl_industry: { column: 'pb_pctl_industry', scale: 1 },
-  warning_count: { column: 'warning_count', scale: 1 },
-} as const satisfies Record<string, { column: ScreenerColumn; scale: number }>;
-export type RangeFilter = keyof typeof RANGE_FILTERS;
-
-export interface ScreenerQuery {
-  /** Snapshot date YYYY-MM-DD; default the latest snapshot. */
-  trade_date?: string;
-  /** `{pe: {min, max}, market_cap: {min}, ...}` in request units (market cap 亿元, rates decimals). */
-  ranges: Partial<Record<RangeFilter, { min?: number; max?: number }>>;
-  industry?: string[];
-  market?: string[];
-  exchange?: string[];
-  model?: string[];
-  /** Listing statuses to include; default listed and paused (delisted excluded). */
-  list_status?: string[];
-  /** Only companies with a value per share. */
-  valued_only?: boolean;
-  /** Exclude rows carrying any of these warning codes. */
-  warnings_exclude?: string[];
-  /** Keep only rows carrying all of these warning codes. */
-  warnings_include?: string[];
-  sort_by: ScreenerColumn;
-  sort_order: 'asc' | 'desc';
-  page: number;
-  page_size: number;
-}
-
-export type ScreenerItem = Record<ScreenerColumn, string | number | null> & {
-  /** total_mv in 亿元, as the original screener reported market cap. */
-  market_cap_billion: number | null;
-};
+export {
+  RANGE_FILTERS,
+  type RangeFilter,
+  SCREENER_COLUMNS,
+  type ScreenerColumn,
+  type ScreenerItem,
+  type ScreenerQuery,
+} from './snapshot-columns';
 
 export interface ScreenerResult {
   trade_date: string | null;
@@ -121,9 +52,8 @@ function requireDb(ctx: ServiceContext): Database {
   return ctx.db;
 }
 
-/** Latest snapshot date ≤ the requested one (YYYYMMDD), or null when nothing was revalued yet. */
-async function snapshotDate(db: Database, requested: string | undefined): Promise<string | null> {
-  const cut = requested === undefined ? '99991231' : toTushareDate(requested);
+/** Latest snapshot date ≤ `cut` (YYYYMMDD), or null when nothing was revalued yet. */
+async function snapshotDate(db: Database, cut: string): Promise<string | null> {
   const rows = await queryRows<{ d: string | null }>(
     db,
     sql`select max(trade_date) as d from valuation_snapshot where trade_date <= ${cut}`,
@@ -137,11 +67,13 @@ export function screenerConditions(q: ScreenerQuery): SQL[] {
   for (const [name, range] of Object.entries(q.ranges) as [RangeFilter, { min?: number; max?: number }][]) {
     const { column, scale } = RANGE_FILTERS[name];
     const col = sql`s.${sql.identifier(column)}`;
+    // Bounds are doubles even for the integer column (warning_count): untyped, PostgreSQL would take the column's
+    // type for the parameter and refuse 1.5.
     if (range.min !== undefined) {
-      conds.push(sql`${col} >= ${range.min * scale}`);
+      conds.push(sql`${col} >= ${range.min * scale}::double precision`);
     }
     if (range.max !== undefined) {
-      conds.push(sql`${col} <= ${range.max * scale}`);
+      conds.push(sql`${col} <= ${range.max * scale}::double precision`);
     }
   }
   const inList = (column: string, values: string[] | undefined) => {
@@ -171,19 +103,9 @@ export function screenerConditions(q: ScreenerQuery): SQL[] {
   return conds;
 }
 
-function toItem(row: Record<string, unknown>): ScreenerItem {
-  const item = {} as ScreenerItem;
-  for (const c of SCREENER_COLUMNS) {
-    const v = row[c];
-    item[c] =
-      typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : Number(v);
-  }
-  item.market_cap_billion = typeof item.total_mv === 'number' ? item.total_mv / 1e8 : null;
-  return item;
-}
-
 /**
- * Runs a screener query.
+ * Runs a screener query: over the in-memory snapshot when the service has one (long-lived Node servers, see
+ * snapshot-memory.ts), else in SQL.
  * @throws ServiceError UPSTREAM_UNAVAILABLE without a database
  */
 export async function screenStocks({
@@ -197,9 +119,42 @@ export async function screenStocks({
   limit?: number;
 }): Promise<ScreenerResult> {
   const db = requireDb(ctx);
-  const td = await snapshotDate(db, query.trade_date);
-  if (td === null) {
+  const n = limit ?? query.page_size;
+  const offset = limit === undefined ? (query.page - 1) * query.page_size : 0;
+  const found =
+    ctx.screenerSnapshots !== undefined
+      ? await ctx.screenerSnapshots.query(db, snapshotCut(query.trade_date), query, offset, n)
+      : await screenInSql(db, query, offset, n);
+  if (found === null) {
     return { trade_date: null, total: 0, page: query.page, page_size: query.page_size, items: [] };
+  }
+  return {
+    trade_date: toIsoDate(found.tradeDate),
+    total: found.total,
+    page: query.page,
+    page_size: query.page_size,
+    items: found.items,
+  };
+}
+
+/** Snapshot dates a query may use: on or before this YYYYMMDD (no date: any). */
+function snapshotCut(requested: string | undefined): string {
+  return requested === undefined ? '99991231' : toTushareDate(requested);
+}
+
+/**
+ * The screener in SQL: `limit` matches from `offset` of the latest snapshot on or before the query's date, and the
+ * number of matches; null when there is no snapshot. Exported for the test that checks the in-memory path against it.
+ */
+export async function screenInSql(
+  db: Database,
+  query: ScreenerQuery,
+  offset: number,
+  limit: number,
+): Promise<SnapshotMatches | null> {
+  const td = await snapshotDate(db, snapshotCut(query.trade_date));
+  if (td === null) {
+    return null;
   }
   const where = sql.join([sql`s.trade_date = ${td}`, ...screenerConditions(query)], sql` and `);
   const cols = sql.join(
@@ -207,23 +162,15 @@ export async function screenStocks({
     sql`, `,
   );
   const dir = query.sort_order === 'asc' ? sql`asc` : sql`desc`;
-  const n = limit ?? query.page_size;
-  const offset = limit === undefined ? (query.page - 1) * query.page_size : 0;
   const [rows, counted] = await Promise.all([
     queryRows<Record<string, unknown>>(
       db,
       sql`select ${cols} from valuation_snapshot s where ${where}
-        order by s.${sql.identifier(query.sort_by)} ${dir} nulls last, s.ts_code asc limit ${n} offset ${offset}`,
+        order by s.${sql.identifier(query.sort_by)} ${dir} nulls last, s.ts_code asc limit ${limit} offset ${offset}`,
     ),
     queryRows<{ n: number | string }>(db, sql`select count(*) as n from valuation_snapshot s where ${where}`),
   ]);
-  return {
-    trade_date: toIsoDate(td),
-    total: Number(counted[0]?.n ?? 0),
-    page: query.page,
-    page_size: query.page_size,
-    items: rows.map(toItem),
-  };
+  return { tradeDate: td, total: Number(counted[0]?.n ?? 0), items: rows.map(toScreenerItem) };
 }
 
 function csvCell(v: string | number | null): string {
