@@ -12,8 +12,8 @@ import { finalizeIndustryPercentiles, writeSnapshot } from '@/services/revalue/r
 import type { SnapshotRow } from '@/services/revalue/value-snapshot';
 import { screenInSql } from './screen-stocks';
 import { screenerQueryArbitrary } from './screener-queries';
-import type { ScreenerQuery } from './snapshot-columns';
-import { compareCodePoints, createSnapshotMemory, screenerPredicate } from './snapshot-memory';
+import type { ScreenerItem, ScreenerQuery } from './snapshot-columns';
+import { compareCodePoints, createSnapshotMemory, screenerMatcher } from './snapshot-memory';
 
 let h: DatabaseHandle;
 
@@ -198,17 +198,25 @@ describe('in-memory screener = SQL screener', () => {
   });
 
   it('a warning code matches whole codes only (HISTORY is not HISTORY_STALE)', () => {
-    const keep = screenerPredicate({
-      ranges: {},
-      warnings_include: ['HISTORY'],
-      sort_by: 'ts_code',
-      sort_order: 'asc',
-      page: 1,
-      page_size: 1,
-    });
-    const item = (warning_codes: string) => ({ warning_codes, list_status: null }) as never;
-    expect(keep(item('HISTORY_STALE'))).toBe(false);
-    expect(keep(item('HISTORY_STALE,HISTORY'))).toBe(true);
+    const item = (warning_codes: string) => ({ warning_codes, list_status: null }) as unknown as ScreenerItem;
+    const rows = [item('HISTORY_STALE'), item('HISTORY_STALE,HISTORY')];
+    const keep = screenerMatcher(
+      {
+        ranges: {},
+        warnings_include: ['HISTORY'],
+        sort_by: 'ts_code',
+        sort_order: 'asc',
+        page: 1,
+        page_size: 1,
+      },
+      {
+        rows,
+        warnings: rows.map((r) => new Set(String(r.warning_codes).split(','))),
+        numeric: new Map(),
+        text: new Map(),
+      },
+    );
+    expect([keep(0), keep(1)]).toEqual([false, true]);
   });
 });
 

@@ -29,7 +29,7 @@ import {
 } from './snapshot-columns';
 
 /** One snapshot date held in memory. */
-interface LoadedSnapshot {
+interface LoadedSnapshot extends SnapshotColumns {
   tradeDate: string;
   generation: string;
   rows: ScreenerItem[];
@@ -113,47 +113,101 @@ function sortOrder(rows: readonly ScreenerItem[], column: ScreenerColumn, dir: '
   return Int32Array.from(idx);
 }
 
-/** Compiles a query's filters to one predicate (see the module doc for NULL handling). */
-export function screenerPredicate(q: ScreenerQuery): (row: ScreenerItem) => boolean {
-  const tests: ((row: ScreenerItem) => boolean)[] = [];
+/**
+ * Compiles a query's filters to a test of row `i` of `snap` (see the module doc for NULL handling). It runs for every
+ * row of the snapshot on every query, so it reads columns (numbers as Float64Array, NULL as NaN, which fails every
+ * comparison as NULL does in SQL) instead of row objects.
+ */
+export function screenerMatcher(q: ScreenerQuery, snap: SnapshotColumns): (i: number) => boolean {
+  const ranges: { values: Float64Array; min: number; max: number }[] = [];
   for (const [name, range] of Object.entries(q.ranges) as [RangeFilter, { min?: number; max?: number }][]) {
     const { column, scale } = RANGE_FILTERS[name];
-    const min = range.min === undefined ? undefined : range.min * scale;
-    const max = range.max === undefined ? undefined : range.max * scale;
-    tests.push((row) => {
-      const v = row[column];
-      if (typeof v !== 'number') {
-        return false;
-      }
-      return (min === undefined || v >= min) && (max === undefined || v <= max);
+    ranges.push({
+      values: numericColumn(snap, column),
+      min: range.min === undefined ? Number.NEGATIVE_INFINITY : range.min * scale,
+      max: range.max === undefined ? Number.POSITIVE_INFINITY : range.max * scale,
     });
   }
-  const inList = (column: ScreenerColumn, values: string[] | undefined) => {
-    if (values !== undefined && values.length > 0) {
-      const set = new Set(values);
-      tests.push((row) => {
-        const v = row[column];
-        return typeof v === 'string' && set.has(v);
-      });
+  const lists: { values: readonly (string | number | null)[]; allowed: Set<string | number | null> }[] = [];
+  for (const column of ['industry', 'market', 'exchange', 'model'] as const) {
+    const allowed = q[column];
+    if (allowed !== undefined && allowed.length > 0) {
+      lists.push({ values: textColumn(snap, column), allowed: new Set(allowed) });
     }
-  };
-  inList('industry', q.industry);
-  inList('market', q.market);
-  inList('exchange', q.exchange);
-  inList('model', q.model);
+  }
   const statuses = new Set(q.list_status ?? ['L', 'P']);
-  tests.push((row) => statuses.has(typeof row.list_status === 'string' ? row.list_status : 'L'));
-  if (q.valued_only === true) {
-    tests.push((row) => row.value_per_share !== null);
+  const status = textColumn(snap, 'list_status');
+  const valued = q.valued_only === true ? numericColumn(snap, 'value_per_share') : undefined;
+  const exclude = q.warnings_exclude ?? [];
+  const include = q.warnings_include ?? [];
+  return (i) => {
+    for (const r of ranges) {
+      const v = r.values[i] as number;
+      if (!(v >= r.min && v <= r.max)) {
+        return false;
+      }
+    }
+    for (const l of lists) {
+      const v = l.values[i] as string | number | null;
+      if (v === null || !l.allowed.has(v)) {
+        return false;
+      }
+    }
+    const st = status[i];
+    if (!statuses.has(typeof st === 'string' ? st : 'L')) {
+      return false;
+    }
+    if (valued !== undefined && Number.isNaN(valued[i])) {
+      return false;
+    }
+    const codes = snap.warnings[i] as ReadonlySet<string>;
+    for (const code of exclude) {
+      if (codes.has(code)) {
+        return false;
+      }
+    }
+    for (const code of include) {
+      if (!codes.has(code)) {
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+/** The rows of a snapshot with per-column views built on first use. */
+export interface SnapshotColumns {
+  rows: readonly ScreenerItem[];
+  /** Each row's warning codes. */
+  warnings: readonly Set<string>[];
+  numeric: Map<ScreenerColumn, Float64Array>;
+  text: Map<ScreenerColumn, (string | number | null)[]>;
+}
+
+function numericColumn(snap: SnapshotColumns, column: ScreenerColumn): Float64Array {
+  let col = snap.numeric.get(column);
+  if (col === undefined) {
+    col = Float64Array.from(snap.rows, (r) => {
+      const v = r[column];
+      return typeof v === 'number' ? v : Number.NaN;
+    });
+    snap.numeric.set(column, col);
   }
-  const listed = (row: ScreenerItem, code: string) => `,${row.warning_codes ?? ''},`.includes(`,${code},`);
-  for (const code of q.warnings_exclude ?? []) {
-    tests.push((row) => !listed(row, code));
+  return col;
+}
+
+function textColumn(snap: SnapshotColumns, column: ScreenerColumn): (string | number | null)[] {
+  let col = snap.text.get(column);
+  if (col === undefined) {
+    col = snap.rows.map((r) => r[column]);
+    snap.text.set(column, col);
   }
-  for (const code of q.warnings_include ?? []) {
-    tests.push((row) => listed(row, code));
-  }
-  return (row) => tests.every((t) => t(row));
+  return col;
+}
+
+/** The codes of a comma-separated warning list, as the SQL path's `position(',CODE,' in ',' || codes || ',')` sees them. */
+function warningSet(codes: string | number | null): Set<string> {
+  return new Set(typeof codes === 'string' ? codes.split(',') : []);
 }
 
 /** Creates the in-memory screener; keeps the most recently used `maxDates` snapshot dates (default 4). */
@@ -170,7 +224,16 @@ export function createSnapshotMemory({ maxDates = 4 }: { maxDates?: number } = {
       db,
       sql`select ${cols} from valuation_snapshot where trade_date = ${tradeDate}`,
     );
-    return { tradeDate, generation, rows: rows.map(toScreenerItem), orders: new Map() };
+    const items = rows.map(toScreenerItem);
+    return {
+      tradeDate,
+      generation,
+      rows: items,
+      warnings: items.map((r) => warningSet(r.warning_codes)),
+      numeric: new Map(),
+      text: new Map(),
+      orders: new Map(),
+    };
   }
 
   async function snapshot(db: Database, tradeDate: string, generation: string): Promise<LoadedSnapshot> {
@@ -217,14 +280,13 @@ export function createSnapshotMemory({ maxDates = 4 }: { maxDates?: number } = {
         order = sortOrder(snap.rows, q.sort_by, q.sort_order);
         snap.orders.set(orderKey, order);
       }
-      const keep = screenerPredicate(q);
+      const keep = screenerMatcher(q, snap);
       const items: ScreenerItem[] = [];
       let total = 0;
       for (const i of order) {
-        const row = snap.rows[i] as ScreenerItem;
-        if (keep(row)) {
+        if (keep(i)) {
           if (total >= offset && items.length < limit) {
-            items.push({ ...row });
+            items.push({ ...(snap.rows[i] as ScreenerItem) });
           }
           total++;
         }
