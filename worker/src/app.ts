@@ -111,6 +111,33 @@ export interface AppDeps {
   web?: MiddlewareHandler;
 }
 
+/**
+ * The interactive API reference (Scalar) with its script from `scriptUrl`. Until the script mounts (and for good
+ * when it cannot load: offline, a blocked CDN) the page says what it is waiting for and links the OpenAPI document,
+ * instead of staying blank.
+ */
+function docsPage(scriptUrl: string): MiddlewareHandler<AppEnv> {
+  const scalar = Scalar<AppEnv>({ url: '/openapi.json', pageTitle: 'stockval API', cdn: scriptUrl });
+  const fallback =
+    '<div id="app"><p style="font-family:sans-serif;margin:2rem">Loading the interactive API reference from ' +
+    `<code>${escapeHtml(scriptUrl)}</code>. If it does not appear, that script cannot be reached from this ` +
+    'browser (set <code>DOCS_SCRIPT_URL</code> to a mirror or a copy served by this site); the API description ' +
+    'itself is at <a href="/openapi.json">/openapi.json</a>.</p></div>';
+  return async (c, next) => {
+    const res = await scalar(c, next);
+    if (!(res instanceof Response)) {
+      return res;
+    }
+    const html = await res.text();
+    return c.html(html.replace('<div id="app"></div>', fallback), res.status as 200);
+  };
+}
+
+/** Escapes text for an HTML element's content. */
+function escapeHtml(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
 /** Memoizes an async value for `ttlMs`; a failure is not cached. */
 function memoizeAsync<T>(fn: () => Promise<T>, clock: Clock, ttlMs: number): () => Promise<T> {
   let cached: { at: number; value: T } | undefined;
@@ -225,7 +252,7 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
   app.use(
     '*',
     requestId({ limitLength: 64, generator: () => crypto.randomUUID() }),
-    securityHeaders(),
+    securityHeaders(deps.env.docsScriptUrl),
     accessLog({
       logger: services.logger,
       metrics: services.metrics,
@@ -288,7 +315,7 @@ export function createApp(deps: AppDeps, services: ServiceContext = createServic
     ...openApiInfo(deps.version, deps.env.apiBaseUrl),
     ...(deps.env.auth.required ? { security: [{ bearerAuth: [] }, { cookieAuth: [] }] } : {}),
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'stockval API' }));
+  app.get('/docs', docsPage(deps.env.docsScriptUrl));
 
   if (deps.web !== undefined) {
     app.use('*', deps.web);

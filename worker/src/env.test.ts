@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_DOCS_SCRIPT_URL,
   ENV_DOCS,
   EnvError,
   EnvSchema,
@@ -183,6 +184,29 @@ describe('REVALUE_ON_START', () => {
     );
     expect(loadEnv({ REVALUE_ON_START: 'FALSE' }).revalueOnStart).toBe(false);
     expect(() => loadEnv({ REVALUE_ON_START: 'sometimes' })).toThrow(/REVALUE_ON_START.*auto, true, false/s);
+  });
+});
+
+describe('DOCS_SCRIPT_URL', () => {
+  it('defaults to a pinned version of the reference script, and takes a mirror URL or a path on this server', () => {
+    expect(loadEnv({}).docsScriptUrl).toBe(DEFAULT_DOCS_SCRIPT_URL);
+    expect(DEFAULT_DOCS_SCRIPT_URL).toMatch(/@scalar\/api-reference@\d+\.\d+\.\d+\//);
+    expect(loadEnv({ DOCS_SCRIPT_URL: 'https://mirror.example.cn/scalar/standalone.js' }).docsScriptUrl).toBe(
+      'https://mirror.example.cn/scalar/standalone.js',
+    );
+    expect(loadEnv({ DOCS_SCRIPT_URL: '/vendor/scalar.js' }).docsScriptUrl).toBe('/vendor/scalar.js');
+  });
+
+  it.each([
+    ['//cdn.example.com/x.js'],
+    ['javascript:alert(1)'],
+    ['scalar.js'],
+    ['/x.js" onload="alert(1)'],
+    ['https://cdn.example.com/a.js"><script>'],
+  ])('refuses %s and says what it takes', (value) => {
+    expect(problems({ DOCS_SCRIPT_URL: value })).toEqual([
+      expect.stringMatching(/DOCS_SCRIPT_URL.*https:\/\/ URL or a path on this server/),
+    ]);
   });
 });
 

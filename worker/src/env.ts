@@ -99,6 +99,12 @@ export const ENV_DOCS: readonly EnvDoc[] = [
     default: '`http://localhost:<PORT>`',
   },
   {
+    name: 'DOCS_SCRIPT_URL',
+    description:
+      'Script of the interactive API reference at `/docs` (Scalar standalone bundle): an `https://` URL (a mirror) or a path on this server (e.g. `/vendor/scalar.js` served by nginx) for networks that cannot reach the CDN; the page links `/openapi.json` while the script loads or if it cannot',
+    default: 'Scalar 1.76.4 on cdn.jsdelivr.net',
+  },
+  {
     name: 'CORS_ORIGINS',
     description:
       'Allowed browser origins: JSON array or comma list; empty = same origin only; `*` = any origin, without credentials',
@@ -321,6 +327,37 @@ function urlVar(protocols: string[], example: string) {
   });
 }
 
+/**
+ * The API reference's script, pinned: the page runs it with the API document in view, so it is not left to whatever
+ * version a CDN serves as "latest".
+ */
+export const DEFAULT_DOCS_SCRIPT_URL =
+  'https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.76.4/dist/browser/standalone.js';
+
+/** DOCS_SCRIPT_URL: an http(s) URL, or an absolute path on this server (not `//host`, which would be another host). */
+const docsScriptUrl = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) {
+    return undefined;
+  }
+  if (raw.startsWith('/') && !raw.startsWith('//') && !/[\s"'<>\\]/.test(raw)) {
+    return raw;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || /[\s"'<>]/.test(raw)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an https:// URL or a path on this server, e.g. /vendor/scalar.js',
+    });
+    return z.NEVER;
+  }
+  return raw;
+});
+
 /** CORS_ORIGINS: JSON array (deployment guide) or comma-separated list; each an exact origin or `*`. */
 const corsOrigins = optionalString.transform((raw, ctx): string[] => {
   if (raw === undefined) {
@@ -425,6 +462,7 @@ const RawEnvSchema = z.object({
   }),
   PORT: numberVar({ min: 0, max: 65535, int: true, fallback: 8124, hint: 'use a port number, e.g. 8124' }),
   API_BASE_URL: urlVar(['http:', 'https:'], 'https://valuation.example.com'),
+  DOCS_SCRIPT_URL: docsScriptUrl,
   CORS_ORIGINS: corsOrigins,
   IP_ALLOWLIST: cidrList,
   TRUSTED_PROXIES: cidrList,
@@ -658,6 +696,8 @@ export const EnvSchema = RawEnvSchema.transform((raw, ctx) => {
     cacheStaleSeconds: raw.CACHE_STALE_SECONDS,
     port: raw.PORT,
     apiBaseUrl: raw.API_BASE_URL ?? `http://localhost:${raw.PORT}`,
+    /** Script of the `/docs` page (see {@link DEFAULT_DOCS_SCRIPT_URL}). */
+    docsScriptUrl: raw.DOCS_SCRIPT_URL ?? DEFAULT_DOCS_SCRIPT_URL,
     corsOrigins: raw.CORS_ORIGINS,
     /** Client addresses (middleware/ip-allowlist): who may call, and whose forwarding header is believed. */
     network: {

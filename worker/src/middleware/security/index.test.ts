@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DOCS_SCRIPT_URL } from '@/env';
 import { webHandler } from '@/node';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
 import { strictCors } from './cors';
@@ -143,6 +144,32 @@ describe('security headers', () => {
   it('the API reference page may load its bundle but not be framed', async () => {
     const res = await h.app.request('/docs');
     common(res);
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'");
+    const html = await res.text();
+    expect(html).toContain(`<script src="${DEFAULT_DOCS_SCRIPT_URL}"></script>`);
+    expect(html).toContain('<a href="/openapi.json">/openapi.json</a>'); // shown until the script mounts
+  });
+
+  it('DOCS_SCRIPT_URL moves the script, and the policy with it', async () => {
+    for (const [url, scriptSrc] of [
+      [
+        'https://mirror.example.cn/npm/scalar.js',
+        "script-src 'self' https://mirror.example.cn 'unsafe-inline'",
+      ],
+      ['/vendor/scalar.js', "script-src 'self' 'unsafe-inline'"],
+    ] as const) {
+      const other = await createTestHarness({ DOCS_SCRIPT_URL: url });
+      try {
+        const res = await other.app.request('/docs');
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp).toContain(scriptSrc);
+        expect(csp).not.toContain('jsdelivr');
+        expect(await res.text()).toContain(`<script src="${url}"></script>`);
+      } finally {
+        await other.close();
+      }
+    }
   });
 });
