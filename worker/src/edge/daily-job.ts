@@ -200,10 +200,7 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
     if (tradeDate === null) {
       return { ...s, phase: 'done' }; // no market data at all
     }
-    const chunk = (await marketCodes(deps.db)).slice(
-      s.revalue_cursor,
-      s.revalue_cursor + (deps.revalueChunk ?? 250),
-    );
+    const chunk = await marketCodes(deps.db, { offset: s.revalue_cursor, limit: deps.revalueChunk ?? 250 });
     if (chunk.length === 0) {
       await finalizeIndustryPercentiles(deps.db, tradeDate);
       return { ...s, phase: 'done' };

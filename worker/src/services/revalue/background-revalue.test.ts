@@ -11,6 +11,7 @@ import { createJsonLogger } from '@/services/logger';
 import { openDemoDatabase } from '@/testing/app-harness';
 import { type BackgroundRevalueOptions, startBackgroundRevalue } from './background-revalue';
 import { loadMarketData } from './market-data';
+import { marketCodes } from './revalue-market';
 import { valueForSnapshot } from './value-snapshot';
 
 const CODES = ['000333.SZ', '000568.SZ', '000858.SZ', '600519.SH', '600809.SH'];
@@ -109,5 +110,21 @@ describe('startBackgroundRevalue', () => {
     );
     expect(row?.model).toBe(expected.model);
     expect(row?.value_per_share).toBeCloseTo(expected.value_per_share ?? Number.NaN, 9);
+  });
+});
+
+describe('marketCodes', () => {
+  it('a page (the Workers cron reads one chunk per tick) is that slice of the whole sorted list', async () => {
+    const all = await marketCodes(h.db);
+    expect(all.length).toBeGreaterThan(5000);
+    expect([...all].sort()).toEqual(all);
+    for (const [offset, limit] of [
+      [0, 250],
+      [250, 250],
+      [all.length - 10, 250],
+      [all.length, 250],
+    ] as const) {
+      expect(await marketCodes(h.db, { offset, limit })).toEqual(all.slice(offset, offset + limit));
+    }
   });
 });

@@ -157,11 +157,16 @@ export async function snapshotTradeDate(db: Database, asOf: string): Promise<str
   return rows[0]?.d ?? null;
 }
 
-/** Every company in stock_basic, sorted (a stable order for a chunk cursor). */
-export async function marketCodes(db: Database): Promise<string[]> {
+/**
+ * Companies in stock_basic sorted by ts_code (a stable order for a chunk cursor): all of them, or the `limit` codes
+ * from position `offset`, so a chunked run reads only its chunk.
+ */
+export async function marketCodes(db: Database, page?: { offset: number; limit: number }): Promise<string[]> {
   const rows = await queryRows<{ ts_code: string }>(
     db,
-    sql`select ts_code from stock_basic order by ts_code`,
+    page === undefined
+      ? sql`select ts_code from stock_basic order by ts_code`
+      : sql`select ts_code from stock_basic order by ts_code limit ${page.limit} offset ${page.offset}`,
   );
   return rows.map((r) => r.ts_code);
 }
