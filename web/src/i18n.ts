@@ -121,6 +121,8 @@ const zh = {
   screener: '选股器（按公允价值筛选全市场）',
   screener_empty: '全市场估值快照尚未生成。服务器管理员运行 npm run revalue 后刷新即可使用。',
   screener_summary: (n: number, d: string) => `共 ${n} 只（估值快照日期 ${d}），点击列标题排序。`,
+  screener_filling: (done: number, total: number) =>
+    `服务器正在生成全市场估值快照：已估值 ${done} / ${total} 家公司。下表只含已估值的公司，会自动刷新。`,
   industry: '行业',
   prob_above: '价值高于股价的概率',
   mcap_yi: '市值（亿元）',
@@ -311,6 +313,8 @@ const en: Dict = {
     'The market-wide valuation snapshot has not been built yet. Once the operator runs npm run revalue, reload to use it.',
   screener_summary: (n: number, d: string) =>
     `${n} stocks (snapshot of ${d}); click a column header to sort.`,
+  screener_filling: (done: number, total: number) =>
+    `The server is building the market-wide snapshot: ${done} of ${total} companies valued so far. The table holds only those and refreshes by itself.`,
   industry: 'Industry',
   prob_above: 'P(value > price)',
   mcap_yi: 'Market cap (CNY 100m)',

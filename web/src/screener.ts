@@ -29,9 +29,24 @@ interface Page {
   page: number;
   page_size: number;
   items: Item[];
+  /** Set while the server is still valuing the market (first start of the embedded default). */
+  snapshot_fill?: { trade_date: string; companies_done: number; companies_total: number } | null;
 }
 
 const PAGE_SIZE = 20;
+/** While the server fills the snapshot, the table reloads this often, ms. */
+const FILL_REFRESH_MS = 3000;
+let refresh: ReturnType<typeof setTimeout> | undefined;
+
+/** Reloads the table after a while if the panel is still open (one pending reload at a time). */
+function refreshWhileFilling(): void {
+  clearTimeout(refresh);
+  refresh = setTimeout(() => {
+    if ((document.getElementById('screener') as HTMLDetailsElement | null)?.open === true) {
+      void load();
+    }
+  }, FILL_REFRESH_MS);
+}
 
 /** Columns; `sort` names the server's sort column when it differs from the item field. */
 const COLUMNS: { key: keyof Item; sort?: string; label: () => string; fmt: (i: Item) => string }[] = [
@@ -106,6 +121,7 @@ function filterForm(): HTMLFormElement {
 }
 
 async function load(): Promise<void> {
+  clearTimeout(refresh);
   const out = $('screener-table');
   const status = $('screener-status');
   status.textContent = '';
@@ -122,13 +138,19 @@ async function load(): Promise<void> {
         valued_only: true,
       },
     });
+    const fill = res.snapshot_fill ?? null;
+    const filling = fill === null ? '' : t('screener_filling')(fill.companies_done, fill.companies_total);
+    if (fill !== null) {
+      refreshWhileFilling();
+    }
     if (res.trade_date === null) {
       out.replaceChildren();
-      status.textContent = t('screener_empty');
+      status.textContent = fill === null ? t('screener_empty') : filling;
       return;
     }
     const pages = Math.max(1, Math.ceil(res.total / res.page_size));
-    status.textContent = t('screener_summary')(res.total, res.trade_date);
+    const summary = t('screener_summary')(res.total, res.trade_date);
+    status.textContent = fill === null ? summary : `${filling} ${summary}`;
     const head = el(
       'tr',
       {},

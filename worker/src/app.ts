@@ -39,6 +39,7 @@ import type { PasswordHasher } from '@/services/auth/password';
 import type { Clock, HealthChecks, ServiceContext } from '@/services/context';
 import { checkHealth, healthEvent, memoizeHealth } from '@/services/health/check-health';
 import { type Logger, NOOP_LOGGER } from '@/services/logger';
+import type { SnapshotFillProgress } from '@/services/revalue/background-revalue';
 import { createSnapshotMemory } from '@/services/screener/snapshot-memory';
 import type { Gzip } from '@/services/valuation-cache/encoded-body';
 import { createPgResultStore } from '@/services/valuation-cache/pg-store';
@@ -107,6 +108,11 @@ export interface AppDeps {
    * the Node entry turns it on; Workers, whose isolates are short-lived, query SQL. Needs `db`. Default: off.
    */
   screenerInMemory?: boolean;
+  /**
+   * Progress of the background fill of the screener snapshot (the Node entry's REVALUE_ON_START job), reported by the
+   * screener while it runs. Default: none.
+   */
+  snapshotFill?: () => SnapshotFillProgress | null;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -201,6 +207,7 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
     ...(deps.screenerInMemory === true && db !== undefined
       ? { screenerSnapshots: createSnapshotMemory() }
       : {}),
+    ...(deps.snapshotFill !== undefined ? { snapshotFill: deps.snapshotFill } : {}),
     health: memoizeHealth(
       () =>
         checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),

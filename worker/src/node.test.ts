@@ -122,6 +122,21 @@ describe('Node server (node.ts)', () => {
     }
     expect(logs.some((l) => l.includes(started))).toBe(true);
     expect(server?.revaluation).toBeDefined();
+    // The screener says the snapshot is still being filled (unless the fill has already ended on a fast machine).
+    const res = await fetch(`${server?.url}/api/v1/screener`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ page_size: 1 }),
+    });
+    expect(res.status).toBe(200);
+    const fill = ((await res.json()) as { snapshot_fill: Record<string, number | string> | null })
+      .snapshot_fill;
+    const ended = await Promise.race([server?.revaluation?.then(() => true), Promise.resolve(false)]);
+    if (!ended) {
+      expect(fill).toMatchObject({ trade_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(fill?.companies_total).toBeGreaterThan(5000);
+      expect(fill?.companies_done).toBeLessThanOrEqual(Number(fill?.companies_total));
+    }
   });
 
   it('stops gracefully and releases the database', async () => {

@@ -38,7 +38,11 @@ import { type HealthChecks, SYSTEM_CLOCK } from '@/services/context';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { todayInChina, toTushareDate } from '@/services/dates';
 import { createJsonLogger, errorFields, type Logger } from '@/services/logger';
-import { type BackgroundRevalueResult, startBackgroundRevalue } from '@/services/revalue/background-revalue';
+import {
+  type BackgroundRevalue,
+  type BackgroundRevalueResult,
+  startBackgroundRevalue,
+} from '@/services/revalue/background-revalue';
 import { serverValuationDefaults } from '@/services/valuation/load-subject';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -243,7 +247,12 @@ export async function startServer(
   const metrics = createPrometheusMetrics({ version: packageVersion() });
   const node = await createNodeDeps(env, log, metrics);
   const web = webHandler();
-  const app = createApp({ ...node.deps, ...(web !== undefined ? { web } : {}) });
+  let revalue: BackgroundRevalue | undefined;
+  const app = createApp({
+    ...node.deps,
+    ...(web !== undefined ? { web } : {}),
+    snapshotFill: () => revalue?.progress() ?? null,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
     s.once('error', reject);
@@ -258,7 +267,7 @@ export async function startServer(
     web: web !== undefined,
   });
   const db = node.deps.db;
-  const revalue =
+  revalue =
     env.revalueOnStart && db !== undefined
       ? startBackgroundRevalue({
           db,

@@ -450,6 +450,46 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("screener during the server's snapshot fill: says how far it is and refreshes by itself until done", async () => {
+    const p = await openPage();
+    // The server's own answers, with the fill progress a first start reports added to the first two of them.
+    let served = 0;
+    await p.route('**/api/v1/screener', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      served++;
+      if (served <= 2) {
+        body.snapshot_fill = {
+          trade_date: '2026-03-13',
+          companies_done: 100 * served,
+          companies_total: 5530,
+        };
+      }
+      await route.fulfill({ response: res, json: body });
+    });
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    await p.click('#screener summary');
+    await p.waitForSelector('#screener-results tbody tr');
+    await p.waitForFunction(() =>
+      document.querySelector('#screener-status')?.textContent?.includes('100 / 5530'),
+    );
+    expect(await p.textContent('#screener-status')).toMatch(/正在生成全市场估值快照.*共 \d+ 只/);
+    // Reloads by itself: the second answer's progress, then the finished snapshot's plain summary.
+    await p.waitForFunction(() =>
+      document.querySelector('#screener-status')?.textContent?.includes('200 / 5530'),
+    );
+    await p.waitForFunction(
+      () => !document.querySelector('#screener-status')?.textContent?.includes('正在生成'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await p.textContent('#screener-status')).toMatch(/^共 \d+ 只/);
+    await p.waitForTimeout(3500); // no further reloads once the fill is over
+    expect(served).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
   it('explains an unknown stock in plain words and values the best match of a bare code', async () => {
     const p = await openPage();
     await p.goto(server?.url ?? '');

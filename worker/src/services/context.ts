@@ -10,6 +10,7 @@ import type { Cache } from '@/lib/cache/types';
 import type { Metrics } from '@/observability/metrics';
 import type { HealthReport } from './health/check-health';
 import type { Logger } from './logger';
+import type { SnapshotFillProgress } from './revalue/background-revalue';
 import type { SnapshotMemory } from './screener/snapshot-memory';
 import type { ValuationCache } from './valuation-cache/valuation-cache';
 
@@ -62,4 +63,6 @@ export interface ServiceContext {
    * the screener queries SQL.
    */
   screenerSnapshots?: SnapshotMemory | undefined;
+  /** Progress of a background fill of the screener snapshot in this process (Node, REVALUE_ON_START); absent: none. */
+  snapshotFill?: (() => SnapshotFillProgress | null) | undefined;
 }

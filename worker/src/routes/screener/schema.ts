@@ -115,6 +115,17 @@ export const ScreenerResponseSchema = z
     page: z.number().int(),
     page_size: z.number().int(),
     items: z.array(z.object({ ...itemShape, market_cap_billion: z.number().nullable() })),
+    snapshot_fill: z
+      .object({
+        trade_date: z.string().openapi({ description: 'Snapshot date being filled' }),
+        companies_done: z.number().int(),
+        companies_total: z.number().int(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Set while the server is still valuing the market for the snapshot (first start of the embedded default): the results cover only the companies valued so far',
+      }),
     ignored_fields: z.array(z.string()),
   })
   .openapi('ScreenerResponse');

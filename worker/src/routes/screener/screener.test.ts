@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScreenerItem, screenerCsv } from '@/services/screener/screen-stocks';
+import { createTestHarness, type TestHarness } from '@/testing/app-harness';
 import { toScreenerQuery } from './index';
-import { ScreenerRequestSchema } from './schema';
+import { ScreenerRequestSchema, ScreenerResponseSchema } from './schema';
 
 describe('screener request', () => {
   it('maps flat min/max fields to ranges (market cap stays in 亿元 here) and defaults', () => {
@@ -52,5 +53,36 @@ describe('screenerCsv', () => {
     expect(line).toContain('"贵州茅台, ""A"""');
     expect(line).toContain("'=cmd()");
     expect(line.endsWith(',19000')).toBe(true);
+  });
+});
+
+describe('POST /api/v1/screener while the snapshot is being filled', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createTestHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const screen = async (app: TestHarness['app']) => {
+    const res = await app.request('/api/v1/screener', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ page_size: 5 }),
+    });
+    expect(res.status).toBe(200);
+    return ScreenerResponseSchema.parse(await res.json());
+  };
+
+  it('says how far the fill is, so partial results are not taken for the market', async () => {
+    const fill = { trade_date: '2026-03-13', companies_done: 1200, companies_total: 5530 };
+    const body = await screen(h.withEnv({}, { snapshotFill: () => fill }));
+    expect(body.snapshot_fill).toEqual(fill);
+  });
+
+  it('is null when no fill runs (and when the fill has ended)', async () => {
+    expect((await screen(h.app)).snapshot_fill).toBeNull();
+    expect((await screen(h.withEnv({}, { snapshotFill: () => null }))).snapshot_fill).toBeNull();
   });
 });

@@ -93,6 +93,25 @@ describe('startBackgroundRevalue', () => {
     });
   });
 
+  it('reports its progress while it values companies, and nothing before or after', async () => {
+    const job = startBackgroundRevalue(options({ asOf: '20260206', pauseMs: 100 }));
+    expect(job.progress()).toBeNull(); // still looking for what is missing
+    const seen: unknown[] = [];
+    while (seen.length < 2) {
+      const p = job.progress();
+      if (p !== null && p.companies_done > 0 && !seen.some((s) => JSON.stringify(s) === JSON.stringify(p))) {
+        seen.push(p);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(seen).toEqual([
+      { trade_date: '2026-02-06', companies_done: 2, companies_total: 5 },
+      { trade_date: '2026-02-06', companies_done: 4, companies_total: 5 },
+    ]);
+    expect(await job.done).toMatchObject({ status: 'done', companies: 5 });
+    expect(job.progress()).toBeNull();
+  });
+
   it('writes what the engine computes for the company (valueForSnapshot on the same market data)', async () => {
     const market = await loadMarketData(h.db, '20260313', ['600519.SH']);
     const company = market.companies[0];

@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { queryRows } from '@/db/sql';
+import { toIsoDate } from '@/services/dates';
 import { errorFields, type Logger } from '@/services/logger';
 import type { ValuationOptions } from '@/valuation';
 import { finalizeIndustryPercentiles, revalueMarket, snapshotTradeDate } from './revalue-market';
@@ -30,11 +31,23 @@ export interface BackgroundRevalueOptions {
   codes?: () => Promise<readonly string[]>;
 }
 
+/** How far a running fill is (the screener reports it, so a partial snapshot is not taken for the whole market). */
+export interface SnapshotFillProgress {
+  /** Snapshot date being filled, YYYY-MM-DD. */
+  trade_date: string;
+  /** Companies valued so far in this run. */
+  companies_done: number;
+  /** Companies this run values (those without a row when it started). */
+  companies_total: number;
+}
+
 export interface BackgroundRevalue {
   /** Settles when the job has finished, found nothing to do, failed (logged) or stopped. */
   done: Promise<BackgroundRevalueResult>;
   /** Stops after the chunk in progress (call before closing the database). */
   stop(): Promise<BackgroundRevalueResult>;
+  /** Progress while companies are being valued; null before valuing starts and once the fill has ended. */
+  progress(): SnapshotFillProgress | null;
 }
 
 export type BackgroundRevalueResult =
@@ -78,6 +91,7 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
   const chunkSize = o.chunkSize ?? 100;
   const pauseMs = o.pauseMs ?? 50;
   let stopped = false;
+  let progress: SnapshotFillProgress | null = null;
   let wake: (() => void) | undefined;
   const pause = () =>
     new Promise<void>((resolve) => {
@@ -107,6 +121,12 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
       });
       let valued = 0;
       let done = 0;
+      const fill: SnapshotFillProgress = {
+        trade_date: toIsoDate(tradeDate) ?? tradeDate,
+        companies_done: 0,
+        companies_total: codes.length,
+      };
+      progress = fill;
       for (let i = 0; i < codes.length && !stopped; i += chunkSize) {
         const chunk = codes.slice(i, i + chunkSize);
         const summary = await revalueMarket({
@@ -119,6 +139,7 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
         });
         valued += summary.valued;
         done += chunk.length;
+        progress = { ...fill, companies_done: done };
         if (!stopped) {
           await pause();
         }
@@ -145,6 +166,8 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
         ...errorFields(err),
       });
       return { status: 'failed', trade_date: tradeDate };
+    } finally {
+      progress = null;
     }
   };
 
@@ -156,5 +179,6 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
       wake?.();
       return done;
     },
+    progress: () => progress,
   };
 }

@@ -13,6 +13,7 @@ import { queryRows } from '@/db/sql';
 import type { ServiceContext } from '@/services/context';
 import { toIsoDate, toTushareDate } from '@/services/dates';
 import { ServiceError } from '@/services/errors';
+import type { SnapshotFillProgress } from '@/services/revalue/background-revalue';
 import {
   RANGE_FILTERS,
   type RangeFilter,
@@ -38,6 +39,8 @@ export interface ScreenerResult {
   page: number;
   page_size: number;
   items: ScreenerItem[];
+  /** Set while this server is still filling the snapshot: the results cover only the companies valued so far. */
+  snapshot_fill: SnapshotFillProgress | null;
 }
 
 const DEFAULT_STATUSES = ['L', 'P'];
@@ -121,12 +124,20 @@ export async function screenStocks({
   const db = requireDb(ctx);
   const n = limit ?? query.page_size;
   const offset = limit === undefined ? (query.page - 1) * query.page_size : 0;
+  const snapshot_fill = ctx.snapshotFill?.() ?? null;
   const found =
     ctx.screenerSnapshots !== undefined
       ? await ctx.screenerSnapshots.query(db, snapshotCut(query.trade_date), query, offset, n)
       : await screenInSql(db, query, offset, n);
   if (found === null) {
-    return { trade_date: null, total: 0, page: query.page, page_size: query.page_size, items: [] };
+    return {
+      trade_date: null,
+      total: 0,
+      page: query.page,
+      page_size: query.page_size,
+      items: [],
+      snapshot_fill,
+    };
   }
   return {
     trade_date: toIsoDate(found.tradeDate),
@@ -134,6 +145,7 @@ export async function screenStocks({
     page: query.page,
     page_size: query.page_size,
     items: found.items,
+    snapshot_fill,
   };
 }
 
