@@ -253,7 +253,10 @@ interface Suggestion {
 let items: Suggestion[] = [];
 let active = -1;
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
-/** Bumped whenever the list is closed, so a search answering late does not reopen it. */
+/**
+ * Bumped when the list is closed and when a new search starts: an answer that arrives after either is dropped, so
+ * a late search does not reopen a closed list or replace the suggestions for newer text.
+ */
 let searchSeq = 0;
 
 function showSuggestions(): void {
@@ -314,13 +317,19 @@ function initSearch(): void {
       return;
     }
     searchTimer = setTimeout(async () => {
+      const seq = ++searchSeq;
+      let found: Suggestion[];
       try {
-        items = (await api<{ results: Suggestion[] }>(`/api/v1/stocks?q=${encodeURIComponent(text)}&limit=8`))
+        found = (await api<{ results: Suggestion[] }>(`/api/v1/stocks?q=${encodeURIComponent(text)}&limit=8`))
           .results;
-        active = items.length > 0 ? 0 : -1;
       } catch {
-        items = [];
+        found = [];
       }
+      if (seq !== searchSeq) {
+        return; // closed, or a newer search started, while this one was answering
+      }
+      items = found;
+      active = items.length > 0 ? 0 : -1;
       showSuggestions();
     }, 120);
   });

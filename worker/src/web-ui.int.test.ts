@@ -490,6 +490,38 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('search suggestions: a late answer neither reopens a closed list nor replaces newer suggestions', async () => {
+    const p = await openPage();
+    // The server's real answers, the one for "gzmt" held back for 800 ms.
+    await p.route('**/api/v1/stocks?q=*', async (route) => {
+      const res = await route.fetch();
+      if (new URL(route.request().url()).searchParams.get('q') === 'gzmt') {
+        await new Promise((r) => setTimeout(r, 800));
+      }
+      await route.fulfill({ response: res });
+    });
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    const answered = p.waitForResponse((r) => r.url().includes('q=gzmt'));
+    await p.fill('#q', 'gzmt');
+    await p.waitForRequest((r) => r.url().includes('q=gzmt'));
+    await p.press('#q', 'Escape');
+    await answered;
+    await p.waitForTimeout(100);
+    expect(await p.isHidden('#suggestions')).toBe(true);
+
+    // Slow answer for older text, fast one for newer text: the newer suggestions stay.
+    const slow = p.waitForResponse((r) => r.url().includes('q=gzmt'));
+    await p.fill('#q', 'gzmt');
+    await p.waitForRequest((r) => r.url().includes('q=gzmt'));
+    await p.fill('#q', '000858');
+    await p.waitForSelector('#suggestions li');
+    await slow;
+    await p.waitForTimeout(100);
+    expect(await p.textContent('#suggestions li')).toContain('000858.SZ');
+    expect(errors).toEqual([]);
+  });
+
   it('explains an unknown stock in plain words and values the best match of a bare code', async () => {
     const p = await openPage();
     await p.goto(server?.url ?? '');
