@@ -233,6 +233,53 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long `stop()` waits for running request handlers before closing their dependencies, ms. */
+const STOP_DRAIN_MS = 10_000;
+
+/**
+ * Wraps the app's fetch to count handlers that have not returned their response yet.
+ * @returns the wrapped fetch, the count, and `idle(ms)`: resolves true once no handler runs, false after `ms`
+ */
+export function trackInFlight<A extends unknown[]>(
+  fetch: (request: Request, ...rest: A) => Response | Promise<Response>,
+): {
+  fetch: (request: Request, ...rest: A) => Promise<Response>;
+  inFlight: () => number;
+  idle: (timeoutMs: number) => Promise<boolean>;
+} {
+  let running = 0;
+  const waiters = new Set<() => void>();
+  return {
+    fetch: async (request, ...rest) => {
+      running++;
+      try {
+        return await fetch(request, ...rest);
+      } finally {
+        running--;
+        if (running === 0) {
+          for (const w of waiters) {
+            w();
+          }
+        }
+      }
+    },
+    inFlight: () => running,
+    idle: (timeoutMs) =>
+      running === 0
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const done = (idle: boolean) => {
+              clearTimeout(timer);
+              waiters.delete(onIdle);
+              resolve(idle);
+            };
+            const onIdle = () => done(true);
+            const timer = setTimeout(() => done(false), timeoutMs);
+            waiters.add(onIdle);
+          }),
+  };
+}
+
 /**
  * Starts the server.
  * @param record - raw environment (e.g. `process.env`).
@@ -253,8 +300,9 @@ export async function startServer(
     ...(web !== undefined ? { web } : {}),
     snapshotFill: () => revalue?.progress() ?? null,
   });
+  const handlers = trackInFlight(app.fetch);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
+    const s = serve({ fetch: handlers.fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -289,6 +337,14 @@ export async function startServer(
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       })
+        // Handlers still running (their clients may have gone: a closed socket no longer holds close() open) finish
+        // before the database, Redis and the argon2 threads they use are closed.
+        .then(() => handlers.idle(STOP_DRAIN_MS))
+        .then((idle) => {
+          if (!idle) {
+            log.warn('stopping with requests still running', { in_flight: handlers.inFlight() });
+          }
+        })
         .then(() => revalue?.stop())
         .then(() => node.close());
       return stopped;
