@@ -123,6 +123,8 @@ const zh = {
   screener_summary: (n: number, d: string) => `共 ${n} 只（估值快照日期 ${d}），点击列标题排序。`,
   screener_filling: (done: number, total: number) =>
     `服务器正在生成全市场估值快照：已估值 ${done} / ${total} 家公司。下表只含已估值的公司，会自动刷新。`,
+  screener_fill_failed: (done: number, total: number) =>
+    `全市场估值快照生成中断（已估值 ${done} / ${total} 家公司），下表只含这些公司。服务器日志说明原因；管理员运行 npm run revalue 即可补全。`,
   industry: '行业',
   prob_above: '价值高于股价的概率',
   mcap_yi: '市值（亿元）',
@@ -315,6 +317,8 @@ const en: Dict = {
     `${n} stocks (snapshot of ${d}); click a column header to sort.`,
   screener_filling: (done: number, total: number) =>
     `The server is building the market-wide snapshot: ${done} of ${total} companies valued so far. The table holds only those and refreshes by itself.`,
+  screener_fill_failed: (done: number, total: number) =>
+    `Building the market-wide snapshot stopped after ${done} of ${total} companies; the table holds only those. The server log says why; the operator completes it with npm run revalue.`,
   industry: 'Industry',
   prob_above: 'P(value > price)',
   mcap_yi: 'Market cap (CNY 100m)',

@@ -254,8 +254,8 @@ let items: Suggestion[] = [];
 let active = -1;
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 /**
- * Bumped when the list is closed and when a new search starts: an answer that arrives after either is dropped, so
- * a late search does not reopen a closed list or replace the suggestions for newer text.
+ * Bumped when the list is closed, when the text changes and when a search starts: an answer that arrives after any
+ * of these is dropped, so a late search neither reopens a closed list nor shows suggestions for older text.
  */
 let searchSeq = 0;
 
@@ -310,6 +310,7 @@ function initSearch(): void {
   const q = $<HTMLInputElement>('q');
   q.addEventListener('input', () => {
     clearTimeout(searchTimer);
+    searchSeq++; // an answer for the text before this edit is stale now
     const text = q.value.trim();
     if (text === '') {
       items = [];

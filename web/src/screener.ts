@@ -30,13 +30,22 @@ interface Page {
   page_size: number;
   items: Item[];
   /** Set while the server is still valuing the market (first start of the embedded default). */
-  snapshot_fill?: { trade_date: string; companies_done: number; companies_total: number } | null;
+  snapshot_fill?: {
+    status: 'running' | 'failed';
+    trade_date: string;
+    companies_done: number;
+    companies_total: number;
+  } | null;
 }
 
 const PAGE_SIZE = 20;
 /** While the server fills the snapshot, the table reloads this often, ms. */
 const FILL_REFRESH_MS = 3000;
 let refresh: ReturnType<typeof setTimeout> | undefined;
+/** Bumped by every load: an answer to an older load (a refresh racing a click) is dropped. */
+let loadSeq = 0;
+/** Whether the last answer said the server was still filling the snapshot (a failed reload then retries). */
+let filling = false;
 
 /** Reloads the table after a while if the panel is still open (one pending reload at a time). */
 function refreshWhileFilling(): void {
@@ -122,10 +131,9 @@ function filterForm(): HTMLFormElement {
 
 async function load(): Promise<void> {
   clearTimeout(refresh);
+  const seq = ++loadSeq;
   const out = $('screener-table');
   const status = $('screener-status');
-  status.textContent = '';
-  status.className = 'muted';
   try {
     const res = await api<Page>('/api/v1/screener', {
       method: 'POST',
@@ -138,19 +146,31 @@ async function load(): Promise<void> {
         valued_only: true,
       },
     });
+    if (seq !== loadSeq) {
+      return; // a newer load has started
+    }
+    // The status line keeps its text until the answer is in, so refreshes do not make it flicker.
+    status.className = 'muted';
     const fill = res.snapshot_fill ?? null;
-    const filling = fill === null ? '' : t('screener_filling')(fill.companies_done, fill.companies_total);
-    if (fill !== null) {
+    filling = fill?.status === 'running';
+    const note =
+      fill === null
+        ? ''
+        : t(fill.status === 'running' ? 'screener_filling' : 'screener_fill_failed')(
+            fill.companies_done,
+            fill.companies_total,
+          );
+    if (filling) {
       refreshWhileFilling();
     }
     if (res.trade_date === null) {
       out.replaceChildren();
-      status.textContent = fill === null ? t('screener_empty') : filling;
+      status.textContent = fill === null ? t('screener_empty') : note;
       return;
     }
     const pages = Math.max(1, Math.ceil(res.total / res.page_size));
     const summary = t('screener_summary')(res.total, res.trade_date);
-    status.textContent = fill === null ? summary : `${filling} ${summary}`;
+    status.textContent = fill === null ? summary : `${note} ${summary}`;
     const head = el(
       'tr',
       {},
@@ -217,8 +237,14 @@ async function load(): Promise<void> {
       ),
     );
   } catch (err) {
+    if (seq !== loadSeq) {
+      return;
+    }
     status.textContent = plainError(err);
     status.className = 'error';
+    if (filling) {
+      refreshWhileFilling(); // one failed reload does not end the refreshing while the server fills
+    }
   }
 }
 

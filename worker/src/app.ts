@@ -17,6 +17,7 @@ import type { Env } from '@/env';
 import { ApiError } from '@/errors/api-error';
 import { createOnError, errorResponse, validationHook } from '@/errors/handlers';
 import type { Cache } from '@/lib/cache/types';
+import type { InFlight } from '@/lib/in-flight';
 import { accessLog } from '@/middleware/access-log';
 import { bodyLimit } from '@/middleware/body-limit';
 import { clientAddressResolver, ipAllowlist } from '@/middleware/ip-allowlist';
@@ -113,6 +114,11 @@ export interface AppDeps {
    * screener while it runs. Default: none.
    */
   snapshotFill?: () => SnapshotFillProgress | null;
+  /**
+   * Counter of running work that the Node entry awaits before it closes the database on stop; routes whose work
+   * outlives their response (report streams) run it through this. Default: not counted.
+   */
+  inFlight?: InFlight;
   /** Extra handler for non-API paths (the Node entry serves `web/` with it); runs before the JSON fallback. */
   web?: MiddlewareHandler;
 }
@@ -135,7 +141,11 @@ function docsPage(scriptUrl: string): MiddlewareHandler<AppEnv> {
       return res;
     }
     const html = await res.text();
-    return c.html(html.replace('<div id="app"></div>', fallback), res.status as 200);
+    // A function, so `$&`-style patterns in the configured URL are not expanded.
+    return c.html(
+      html.replace('<div id="app"></div>', () => fallback),
+      res.status as 200,
+    );
   };
 }
 
@@ -208,6 +218,7 @@ export function createServiceContext(deps: AppDeps): ServiceContext {
       ? { screenerSnapshots: createSnapshotMemory() }
       : {}),
     ...(deps.snapshotFill !== undefined ? { snapshotFill: deps.snapshotFill } : {}),
+    ...(deps.inFlight !== undefined ? { inFlight: deps.inFlight } : {}),
     health: memoizeHealth(
       () =>
         checkHealth({ checks, dataSource: deps.env.dataSource, version: deps.version, clock: deps.clock }),

@@ -16,7 +16,7 @@ import { parseSetValue, parseValueArgs } from '@/cli/value';
 import { HealthReportSchema } from '@/routes/health/schema';
 import { ValuationResponseSchema } from '@/routes/valuation/schema';
 import { createJsonLogger } from '@/services/logger';
-import { type RunningServer, startServer, trackInFlight } from './node';
+import { type RunningServer, startServer } from './node';
 
 let dir: string;
 let server: RunningServer | undefined;
@@ -351,25 +351,3 @@ function rawPost(
     req.end(body);
   });
 }
-
-describe('trackInFlight', () => {
-  it('idle() waits for running handlers, and gives up after its timeout', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const t = trackInFlight(async (_req: Request) => {
-      await gate;
-      return new Response('ok');
-    });
-    expect(await t.idle(10)).toBe(true); // nothing running
-    const pending = t.fetch(new Request('http://localhost/'));
-    expect(t.inFlight()).toBe(1);
-    expect(await t.idle(20)).toBe(false);
-    const idle = t.idle(5_000);
-    release();
-    expect(await (await pending).text()).toBe('ok');
-    expect(await idle).toBe(true);
-    expect(t.inFlight()).toBe(0);
-  });
-});

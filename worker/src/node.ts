@@ -26,6 +26,7 @@ import { type Env, EnvError, loadEnv, redactUrl } from '@/env';
 import { createMemoryCache } from '@/lib/cache/memory';
 import { createRedisCache } from '@/lib/cache/redis';
 import type { Cache } from '@/lib/cache/types';
+import { createInFlight } from '@/lib/in-flight';
 import { createMemoryRateLimitStore } from '@/middleware/rate-limit/memory-store';
 import { createRedisRateLimitStore } from '@/middleware/rate-limit/redis-store';
 import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
@@ -237,50 +238,6 @@ export interface RunningServer {
 const STOP_DRAIN_MS = 10_000;
 
 /**
- * Wraps the app's fetch to count handlers that have not returned their response yet.
- * @returns the wrapped fetch, the count, and `idle(ms)`: resolves true once no handler runs, false after `ms`
- */
-export function trackInFlight<A extends unknown[]>(
-  fetch: (request: Request, ...rest: A) => Response | Promise<Response>,
-): {
-  fetch: (request: Request, ...rest: A) => Promise<Response>;
-  inFlight: () => number;
-  idle: (timeoutMs: number) => Promise<boolean>;
-} {
-  let running = 0;
-  const waiters = new Set<() => void>();
-  return {
-    fetch: async (request, ...rest) => {
-      running++;
-      try {
-        return await fetch(request, ...rest);
-      } finally {
-        running--;
-        if (running === 0) {
-          for (const w of waiters) {
-            w();
-          }
-        }
-      }
-    },
-    inFlight: () => running,
-    idle: (timeoutMs) =>
-      running === 0
-        ? Promise.resolve(true)
-        : new Promise<boolean>((resolve) => {
-            const done = (idle: boolean) => {
-              clearTimeout(timer);
-              waiters.delete(onIdle);
-              resolve(idle);
-            };
-            const onIdle = () => done(true);
-            const timer = setTimeout(() => done(false), timeoutMs);
-            waiters.add(onIdle);
-          }),
-  };
-}
-
-/**
  * Starts the server.
  * @param record - raw environment (e.g. `process.env`).
  * @throws {EnvError} invalid configuration; errors opening the data source.
@@ -295,14 +252,17 @@ export async function startServer(
   const node = await createNodeDeps(env, log, metrics);
   const web = webHandler();
   let revalue: BackgroundRevalue | undefined;
+  // Request handlers and the streams they leave running (reports), awaited by stop().
+  const work = createInFlight();
   const app = createApp({
     ...node.deps,
+    inFlight: work,
     ...(web !== undefined ? { web } : {}),
     snapshotFill: () => revalue?.progress() ?? null,
   });
-  const handlers = trackInFlight(app.fetch);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
-    const s = serve({ fetch: handlers.fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
+    const fetch: typeof app.fetch = (request, ...rest) => work.run(() => app.fetch(request, ...rest));
+    const s = serve({ fetch, port: env.port, hostname: '0.0.0.0' }, () => resolveServer(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -337,12 +297,12 @@ export async function startServer(
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       })
-        // Handlers still running (their clients may have gone: a closed socket no longer holds close() open) finish
-        // before the database, Redis and the argon2 threads they use are closed.
-        .then(() => handlers.idle(STOP_DRAIN_MS))
+        // Handlers and streams still running (their clients may have gone: a closed socket no longer holds close()
+        // open) finish before the database, Redis and the argon2 threads they use are closed.
+        .then(() => work.idle(STOP_DRAIN_MS))
         .then((idle) => {
           if (!idle) {
-            log.warn('stopping with requests still running', { in_flight: handlers.inFlight() });
+            log.warn('stopping with requests still running', { in_flight: work.count() });
           }
         })
         .then(() => revalue?.stop())

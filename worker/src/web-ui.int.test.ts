@@ -460,6 +460,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       served++;
       if (served <= 2) {
         body.snapshot_fill = {
+          status: 'running',
           trade_date: '2026-03-13',
           companies_done: 100 * served,
           companies_total: 5530,
@@ -480,13 +481,41 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       document.querySelector('#screener-status')?.textContent?.includes('200 / 5530'),
     );
     await p.waitForFunction(
-      () => !document.querySelector('#screener-status')?.textContent?.includes('正在生成'),
+      () => /^共 \d+ 只/.test(document.querySelector('#screener-status')?.textContent ?? ''),
       undefined,
-      { timeout: 10_000 },
+      {
+        timeout: 10_000,
+      },
     );
-    expect(await p.textContent('#screener-status')).toMatch(/^共 \d+ 只/);
     await p.waitForTimeout(3500); // no further reloads once the fill is over
     expect(served).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('screener after a failed fill: says the snapshot is partial and how to complete it; no refreshing', async () => {
+    const p = await openPage();
+    let served = 0;
+    await p.route('**/api/v1/screener', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      served++;
+      body.snapshot_fill = {
+        status: 'failed',
+        trade_date: '2026-03-13',
+        companies_done: 300,
+        companies_total: 5530,
+      };
+      await route.fulfill({ response: res, json: body });
+    });
+    await p.goto(server?.url ?? '');
+    await p.waitForSelector('body[data-ready="1"]');
+    await p.click('#screener summary');
+    await p.waitForSelector('#screener-results tbody tr');
+    expect(await p.textContent('#screener-status')).toMatch(
+      /生成中断（已估值 300 \/ 5530 家公司）.*npm run revalue/,
+    );
+    await p.waitForTimeout(3500);
+    expect(served).toBe(1);
     expect(errors).toEqual([]);
   });
 
@@ -507,6 +536,15 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await p.waitForRequest((r) => r.url().includes('q=gzmt'));
     await p.press('#q', 'Escape');
     await answered;
+    await p.waitForTimeout(100);
+    expect(await p.isHidden('#suggestions')).toBe(true);
+
+    // Text cleared while its search is answering: the answer does not bring the list back under an empty box.
+    const cleared = p.waitForResponse((r) => r.url().includes('q=gzmt'));
+    await p.fill('#q', 'gzmt');
+    await p.waitForRequest((r) => r.url().includes('q=gzmt'));
+    await p.fill('#q', '');
+    await cleared;
     await p.waitForTimeout(100);
     expect(await p.isHidden('#suggestions')).toBe(true);
 

@@ -7,6 +7,7 @@ import type { StockDataSource } from '@/data/types';
 import type { Database } from '@/db/client';
 import type { Env } from '@/env';
 import type { Cache } from '@/lib/cache/types';
+import type { InFlight } from '@/lib/in-flight';
 import type { Metrics } from '@/observability/metrics';
 import type { HealthReport } from './health/check-health';
 import type { Logger } from './logger';
@@ -65,4 +66,6 @@ export interface ServiceContext {
   screenerSnapshots?: SnapshotMemory | undefined;
   /** Progress of a background fill of the screener snapshot in this process (Node, REVALUE_ON_START); absent: none. */
   snapshotFill?: (() => SnapshotFillProgress | null) | undefined;
+  /** Work that outlives its response (report streams) runs through this, so a stopping server waits for it. */
+  inFlight?: InFlight | undefined;
 }

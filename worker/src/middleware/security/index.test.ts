@@ -159,6 +159,7 @@ describe('security headers', () => {
         "script-src 'self' https://mirror.example.cn 'unsafe-inline'",
       ],
       ['/vendor/scalar.js', "script-src 'self' 'unsafe-inline'"],
+      ['/vendor/scalar.js?v=$&', "script-src 'self' 'unsafe-inline'"], // `$&` is text, not a replacement pattern
     ] as const) {
       const other = await createTestHarness({ DOCS_SCRIPT_URL: url });
       try {
@@ -166,7 +167,9 @@ describe('security headers', () => {
         const csp = res.headers.get('content-security-policy') ?? '';
         expect(csp).toContain(scriptSrc);
         expect(csp).not.toContain('jsdelivr');
-        expect(await res.text()).toContain(`<script src="${url}"></script>`);
+        const html = await res.text();
+        expect(html).toContain(`<script src="${url}"></script>`);
+        expect(html.match(/<div id="app">/g)).toHaveLength(1);
       } finally {
         await other.close();
       }

@@ -57,13 +57,19 @@ async function streamReport(
   abort: AbortController,
 ): Promise<Response> {
   c.header('X-Accel-Buffering', 'no');
+  const inFlight = c.get('services').inFlight;
   return streamSSE(c, async (sse) => {
     sse.onAbort(() => abort.abort());
-    try {
-      await writeEvents(c, sse, prepared, upstream);
-    } finally {
-      prepared.release();
-    }
+    const write = async () => {
+      try {
+        await writeEvents(c, sse, prepared, upstream);
+      } finally {
+        prepared.release();
+      }
+    };
+    // The stream goes on after the response has been returned (and, for a template report, after the client has
+    // gone, until the report is stored): counted, so a stopping server does not close the database under it.
+    await (inFlight === undefined ? write() : inFlight.run(write));
   });
 }
 

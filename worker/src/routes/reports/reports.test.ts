@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '@/app';
 import { reports, valuationHistory } from '@/db/schema';
+import { createInFlight } from '@/lib/in-flight';
 import { type LlmRequestEvent, type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import type { AppOpenApi } from '@/routes/types';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
@@ -122,6 +123,20 @@ describe('POST /api/v1/reports without an API key (no LLM)', () => {
     // Same valuation again: the stored report, no new row.
     const cached = parseSse(await (await post(app, { ts_code: '600519.SH' })).text());
     expect(cached.find((e) => e.event === 'done')?.data).toMatchObject({ id: report.id, cached: true });
+  });
+
+  it('a template report whose client hangs up is still stored, and a stopping server waits for it', async () => {
+    const inFlight = createInFlight();
+    const app = appWith({}, { clientKey: () => '10.0.0.9', inFlight });
+    const res = await post(app, { ts_code: '600519.SH', forecast_years: 8 });
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('event: meta');
+    await reader?.cancel();
+    // What node.ts stop() does before closing the database: the stream's work is counted until it ends.
+    expect(await inFlight.idle(10_000)).toBe(true);
+    const again = await post(app, { ts_code: '600519.SH', forecast_years: 8, stream: false });
+    expect(((await again.json()) as { cached: boolean }).cached).toBe(true);
   });
 
   it('English, non-streaming', async () => {

@@ -117,6 +117,10 @@ export const ScreenerResponseSchema = z
     items: z.array(z.object({ ...itemShape, market_cap_billion: z.number().nullable() })),
     snapshot_fill: z
       .object({
+        status: z.enum(['running', 'failed']).openapi({
+          description:
+            'running; or failed: the fill ended early (see the server log) and the snapshot stays partial',
+        }),
         trade_date: z.string().openapi({ description: 'Snapshot date being filled' }),
         companies_done: z.number().int(),
         companies_total: z.number().int(),
@@ -124,7 +128,7 @@ export const ScreenerResponseSchema = z
       .nullable()
       .openapi({
         description:
-          'Set while the server is still valuing the market for the snapshot (first start of the embedded default): the results cover only the companies valued so far',
+          'Set while the server is still valuing the market for the snapshot (first start of the embedded default), or after that fill failed: the results cover only the companies valued so far',
       }),
     ignored_fields: z.array(z.string()),
   })

@@ -76,7 +76,12 @@ describe('POST /api/v1/screener while the snapshot is being filled', () => {
   };
 
   it('says how far the fill is, so partial results are not taken for the market', async () => {
-    const fill = { trade_date: '2026-03-13', companies_done: 1200, companies_total: 5530 };
+    const fill = {
+      status: 'running' as const,
+      trade_date: '2026-03-13',
+      companies_done: 1200,
+      companies_total: 5530,
+    };
     const body = await screen(h.withEnv({}, { snapshotFill: () => fill }));
     expect(body.snapshot_fill).toEqual(fill);
   });

@@ -105,11 +105,33 @@ describe('startBackgroundRevalue', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(seen).toEqual([
-      { trade_date: '2026-02-06', companies_done: 2, companies_total: 5 },
-      { trade_date: '2026-02-06', companies_done: 4, companies_total: 5 },
+      { status: 'running', trade_date: '2026-02-06', companies_done: 2, companies_total: 5 },
+      { status: 'running', trade_date: '2026-02-06', companies_done: 4, companies_total: 5 },
     ]);
     expect(await job.done).toMatchObject({ status: 'done', companies: 5 });
     expect(job.progress()).toBeNull();
+  });
+
+  it('a fill that fails part-way keeps reporting how far it got, as failed', async () => {
+    let writes = 0;
+    // The database refuses the second chunk's write (as an outage would).
+    const failing = new Proxy(h.db, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction') {
+          return (...args: unknown[]) => {
+            writes++;
+            if (writes === 2) {
+              return Promise.reject(new Error('connection lost'));
+            }
+            return (target.transaction as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const job = startBackgroundRevalue(options({ db: failing, asOf: '20251231', pauseMs: 1 }));
+    expect(await job.done).toMatchObject({ status: 'failed' });
+    expect(job.progress()).toMatchObject({ status: 'failed', companies_done: 2, companies_total: 5 });
   });
 
   it('writes what the engine computes for the company (valueForSnapshot on the same market data)', async () => {

@@ -31,8 +31,10 @@ export interface BackgroundRevalueOptions {
   codes?: () => Promise<readonly string[]>;
 }
 
-/** How far a running fill is (the screener reports it, so a partial snapshot is not taken for the whole market). */
+/** How far a fill is (the screener reports it, so a partial snapshot is not taken for the whole market). */
 export interface SnapshotFillProgress {
+  /** `running`, or `failed`: the fill ended early (logged) and the snapshot stays partial until a revaluation. */
+  status: 'running' | 'failed';
   /** Snapshot date being filled, YYYY-MM-DD. */
   trade_date: string;
   /** Companies valued so far in this run. */
@@ -46,7 +48,10 @@ export interface BackgroundRevalue {
   done: Promise<BackgroundRevalueResult>;
   /** Stops after the chunk in progress (call before closing the database). */
   stop(): Promise<BackgroundRevalueResult>;
-  /** Progress while companies are being valued; null before valuing starts and once the fill has ended. */
+  /**
+   * Progress while companies are being valued; after a failure the last progress with status `failed`; null before
+   * valuing starts and once the fill has finished or stopped.
+   */
   progress(): SnapshotFillProgress | null;
 }
 
@@ -92,6 +97,7 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
   const pauseMs = o.pauseMs ?? 50;
   let stopped = false;
   let progress: SnapshotFillProgress | null = null;
+  let failed: SnapshotFillProgress | null = null;
   let wake: (() => void) | undefined;
   const pause = () =>
     new Promise<void>((resolve) => {
@@ -122,6 +128,7 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
       let valued = 0;
       let done = 0;
       const fill: SnapshotFillProgress = {
+        status: 'running',
         trade_date: toIsoDate(tradeDate) ?? tradeDate,
         companies_done: 0,
         companies_total: codes.length,
@@ -165,9 +172,10 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
         trade_date: tradeDate,
         ...errorFields(err),
       });
+      failed = progress === null ? null : { ...progress, status: 'failed' };
       return { status: 'failed', trade_date: tradeDate };
     } finally {
-      progress = null;
+      progress = failed;
     }
   };
 

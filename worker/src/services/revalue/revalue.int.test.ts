@@ -301,7 +301,7 @@ describe('the in-memory screener (Node servers) on the whole market', () => {
       fc.asyncProperty(arb, async (q) => {
         const offset = (q.page - 1) * q.page_size;
         const viaSql = await screenInSql(db, q, offset, q.page_size);
-        expect(await memory.query(db, '99991231', q, offset, q.page_size)).toEqual(viaSql);
+        expect(await memory.screen(db, '99991231', q, offset, q.page_size)).toEqual(viaSql);
       }),
       { numRuns: 120 },
     );

@@ -127,7 +127,7 @@ export async function screenStocks({
   const snapshot_fill = ctx.snapshotFill?.() ?? null;
   const found =
     ctx.screenerSnapshots !== undefined
-      ? await ctx.screenerSnapshots.query(db, snapshotCut(query.trade_date), query, offset, n)
+      ? await ctx.screenerSnapshots.screen(db, snapshotCut(query.trade_date), query, offset, n)
       : await screenInSql(db, query, offset, n);
   if (found === null) {
     return {

@@ -123,7 +123,7 @@ async function both(q: ScreenerQuery, cut = '99991231') {
     cut === '99991231' ? q : { ...q, trade_date: `${cut.slice(0, 4)}-${cut.slice(4, 6)}-${cut.slice(6)}` };
   return {
     sql: await screenInSql(h.db, query, offset, q.page_size),
-    memory: await memory.query(h.db, cut, query, offset, q.page_size),
+    memory: await memory.screen(h.db, cut, query, offset, q.page_size),
   };
 }
 
@@ -170,6 +170,19 @@ describe('in-memory screener = SQL screener', () => {
     const past = await both({ ...base, page: 9, page_size: 20 });
     expect(past.memory).toEqual(past.sql);
     expect(past.memory?.items).toEqual([]);
+  });
+
+  it('a range with neither bound is no condition (NULLs stay), as in SQL', async () => {
+    const q: ScreenerQuery = {
+      ranges: { pe: {} },
+      sort_by: 'ts_code',
+      sort_order: 'asc',
+      page: 1,
+      page_size: 100,
+    };
+    const r = await both(q);
+    expect(r.memory).toEqual(r.sql);
+    expect(r.memory?.items.some((i) => i.pe === null)).toBe(true);
   });
 
   it('an earlier date takes that date’s snapshot; before any snapshot there is none', async () => {
@@ -228,7 +241,7 @@ describe('freshness', () => {
     await writeSnapshot(h.db, date, [
       row({ trade_date: date, ts_code: '000001.SZ', industry: '银行', pb: 0.5 }),
     ]);
-    const first = await memory.query(h.db, '99991231', q, 0, 500);
+    const first = await memory.screen(h.db, '99991231', q, 0, 500);
     expect(first?.items.map((i) => i.ts_code)).toEqual(['000001.SZ']);
 
     // Another writer (another process would do the same through the database) adds a company to the date.
@@ -238,13 +251,13 @@ describe('freshness', () => {
       [row({ trade_date: date, ts_code: '600036.SH', industry: '银行', pb: 1 })],
       ['600036.SH'],
     );
-    const second = await memory.query(h.db, '99991231', q, 0, 500);
+    const second = await memory.screen(h.db, '99991231', q, 0, 500);
     expect(second?.items.map((i) => i.ts_code)).toEqual(['000001.SZ', '600036.SH']);
     expect(second?.items.map((i) => i.pb_pctl_industry)).toEqual([null, null]);
 
     // Percentiles computed over the whole date in place (an UPDATE, no new rows) are seen too.
     await finalizeIndustryPercentiles(h.db, date);
-    const third = await memory.query(h.db, '99991231', q, 0, 500);
+    const third = await memory.screen(h.db, '99991231', q, 0, 500);
     expect(third?.items.map((i) => i.pb_pctl_industry)).toEqual([0.5, 1]);
     expect(third).toEqual(await screenInSql(h.db, q, 0, 500));
   });
@@ -265,7 +278,7 @@ describe('freshness', () => {
       },
     });
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => memory.query(counting, '20260313', q, 0, 10)),
+      Array.from({ length: 20 }, () => memory.screen(counting, '20260313', q, 0, 10)),
     );
     expect(statements).toBe(21); // 20 generation-and-date lookups, one load of the rows
     for (const a of answers) {

@@ -50,7 +50,7 @@ export interface SnapshotMemory {
    * @param offset - rows to skip; @param limit - rows to return
    * @returns null when no snapshot exists on or before `cut`
    */
-  query(
+  screen(
     db: Database,
     cut: string,
     q: ScreenerQuery,
@@ -121,6 +121,9 @@ function sortOrder(rows: readonly ScreenerItem[], column: ScreenerColumn, dir: '
 export function screenerMatcher(q: ScreenerQuery, snap: SnapshotColumns): (i: number) => boolean {
   const ranges: { values: Float64Array; min: number; max: number }[] = [];
   for (const [name, range] of Object.entries(q.ranges) as [RangeFilter, { min?: number; max?: number }][]) {
+    if (range.min === undefined && range.max === undefined) {
+      continue; // no bound, no condition (NULLs stay, as on the SQL path)
+    }
     const { column, scale } = RANGE_FILTERS[name];
     ranges.push({
       values: numericColumn(snap, column),
@@ -263,7 +266,7 @@ export function createSnapshotMemory({ maxDates = 4 }: { maxDates?: number } = {
   }
 
   return {
-    async query(db, cut, q, offset, limit) {
+    async screen(db, cut, q, offset, limit) {
       const head = await queryRows<{ d: string | null; g: string | null }>(
         db,
         sql`select (select max(trade_date) from valuation_snapshot where trade_date <= ${cut}) as d,
