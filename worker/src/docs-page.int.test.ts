@@ -5,15 +5,13 @@
  * standalone bundle's entry point, `Scalar.createApiReference`) the page loads it from there, the policy allows it,
  * and the script mounts in place of that notice.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '@/testing/app-harness';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { HAS_CHROMIUM, launchChromium } from '../testing/chromium';
 
 /** The standalone bundle's entry point, reduced to what the page calls. */
 const SCRIPT = `window.Scalar = {
@@ -44,7 +42,7 @@ async function serveApp(vars: Record<string, string>): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
+  if (!HAS_CHROMIUM) {
     return;
   }
   scriptServer = createServer((req, res) => {
@@ -56,17 +54,7 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((r) => scriptServer?.listen(0, '127.0.0.1', r));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +68,7 @@ afterAll(async () => {
   await new Promise((r) => (scriptServer ? scriptServer.close(r) : r(undefined)));
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('/docs in a browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('/docs in a browser', () => {
   it('with the CDN out of reach, says so and links the OpenAPI document', async () => {
     const base = await serveApp({});
     const page = await (browser as Browser).newPage();

@@ -5,19 +5,18 @@
  * result, and the in-browser engine must reproduce it exactly. A failing test leaves a screenshot in
  * test-results/web-ui/ (gitignored).
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { main as revalue } from '@/cli/revalue';
 import { createJsonLogger } from '@/services/logger';
 // @ts-expect-error plain ESM build script without type declarations
 import { buildWeb } from '../../scripts/build-web.mjs';
+import { HAS_CHROMIUM, launchChromium } from '../testing/chromium';
 import { type RunningServer, startServer } from './node';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENED = ['600519.SH', '000858.SZ', '000333.SZ', '600036.SH', '601398.SH'];
 const SHOTS = resolve(import.meta.dirname, '../../test-results/web-ui');
 let dir: string;
@@ -30,7 +29,7 @@ let errors: string[] = [];
 let log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
+  if (!HAS_CHROMIUM) {
     return;
   }
   await buildWeb();
@@ -48,17 +47,7 @@ beforeAll(async () => {
     { PORT: '0', DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'error', REVALUE_ON_START: 'false' },
     logger,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -148,6 +137,26 @@ async function registerInUi(p: Page, email: string): Promise<void> {
 const vpsOf = async (p: Page) => Number(await p.getAttribute('#card-vps', 'data-vps'));
 const heatText = async (p: Page) => (await p.textContent('#heat-table tbody')) ?? '';
 
+/**
+ * Passes the server's real screener answers to the page with `fill(n)` (n = 1, 2, ... for each answer) added as
+ * `snapshot_fill` when it returns one, as a server filling its snapshot sends them.
+ * @returns how many screener answers the page has had
+ */
+async function addSnapshotFill(p: Page, fill: (n: number) => object | undefined): Promise<() => number> {
+  let served = 0;
+  await p.route('**/api/v1/screener', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as Record<string, unknown>;
+    served++;
+    const f = fill(served);
+    if (f !== undefined) {
+      body.snapshot_fill = f;
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  return () => served;
+}
+
 /** Searches by pinyin initials, picks with the keyboard and waits for the server reference to match. */
 async function valueMoutai(p: Page): Promise<void> {
   await p.goto(server?.url ?? '');
@@ -162,7 +171,7 @@ async function valueMoutai(p: Page): Promise<void> {
   await p.waitForSelector('#server-vps');
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
   it('values 600519.SH: in-browser result equals the server reference, with every results section', async () => {
     const expected = await serverVps({ ts_code: '600519.SH' });
     const p = await openPage();
@@ -453,21 +462,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
   it("screener during the server's snapshot fill: says how far it is and refreshes by itself until done", async () => {
     const p = await openPage();
     // The server's own answers, with the fill progress a first start reports added to the first two of them.
-    let served = 0;
-    await p.route('**/api/v1/screener', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as Record<string, unknown>;
-      served++;
-      if (served <= 2) {
-        body.snapshot_fill = {
-          status: 'running',
-          trade_date: '2026-03-13',
-          companies_done: 100 * served,
-          companies_total: 5530,
-        };
-      }
-      await route.fulfill({ response: res, json: body });
-    });
+    const served = await addSnapshotFill(p, (n) =>
+      n <= 2
+        ? { status: 'running', trade_date: '2026-03-13', companies_done: 100 * n, companies_total: 5530 }
+        : undefined,
+    );
     await p.goto(server?.url ?? '');
     await p.waitForSelector('body[data-ready="1"]');
     await p.click('#screener summary');
@@ -488,25 +487,18 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       },
     );
     await p.waitForTimeout(3500); // no further reloads once the fill is over
-    expect(served).toBe(3);
+    expect(served()).toBe(3);
     expect(errors).toEqual([]);
   });
 
   it('screener after a failed fill: says the snapshot is partial and how to complete it; no refreshing', async () => {
     const p = await openPage();
-    let served = 0;
-    await p.route('**/api/v1/screener', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as Record<string, unknown>;
-      served++;
-      body.snapshot_fill = {
-        status: 'failed',
-        trade_date: '2026-03-13',
-        companies_done: 300,
-        companies_total: 5530,
-      };
-      await route.fulfill({ response: res, json: body });
-    });
+    const served = await addSnapshotFill(p, () => ({
+      status: 'failed',
+      trade_date: '2026-03-13',
+      companies_done: 300,
+      companies_total: 5530,
+    }));
     await p.goto(server?.url ?? '');
     await p.waitForSelector('body[data-ready="1"]');
     await p.click('#screener summary');
@@ -515,7 +507,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
       /生成中断（已估值 300 \/ 5530 家公司）.*npm run revalue/,
     );
     await p.waitForTimeout(3500);
-    expect(served).toBe(1);
+    expect(served()).toBe(1);
     expect(errors).toEqual([]);
   });
 

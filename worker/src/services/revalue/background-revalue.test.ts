@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { createJsonLogger } from '@/services/logger';
 import { openDemoDatabase } from '@/testing/app-harness';
+import { interceptMethod } from '../../../testing/intercept';
 import { type BackgroundRevalueOptions, startBackgroundRevalue } from './background-revalue';
 import { loadMarketData } from './market-data';
 import { marketCodes } from './revalue-market';
@@ -115,19 +116,9 @@ describe('startBackgroundRevalue', () => {
   it('a fill that fails part-way keeps reporting how far it got, as failed', async () => {
     let writes = 0;
     // The database refuses the second chunk's write (as an outage would).
-    const failing = new Proxy(h.db, {
-      get(target, prop, receiver) {
-        if (prop === 'transaction') {
-          return (...args: unknown[]) => {
-            writes++;
-            if (writes === 2) {
-              return Promise.reject(new Error('connection lost'));
-            }
-            return (target.transaction as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return Reflect.get(target, prop, receiver);
-      },
+    const failing = interceptMethod(h.db, 'transaction', (call, args) => {
+      writes++;
+      return writes === 2 ? Promise.reject(new Error('connection lost')) : call(...args);
     });
     const job = startBackgroundRevalue(options({ db: failing, asOf: '20251231', pauseMs: 1 }));
     expect(await job.done).toMatchObject({ status: 'failed' });

@@ -10,6 +10,7 @@ import { createDatabase, type DatabaseHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { finalizeIndustryPercentiles, writeSnapshot } from '@/services/revalue/revalue-market';
 import type { SnapshotRow } from '@/services/revalue/value-snapshot';
+import { interceptMethod } from '../../../testing/intercept';
 import { screenInSql } from './screen-stocks';
 import { screenerQueryArbitrary } from './screener-queries';
 import type { ScreenerItem, ScreenerQuery } from './snapshot-columns';
@@ -266,16 +267,9 @@ describe('freshness', () => {
     const memory = createSnapshotMemory();
     const q: ScreenerQuery = { ranges: {}, sort_by: 'pe', sort_order: 'asc', page: 1, page_size: 10 };
     let statements = 0;
-    const counting = new Proxy(h.db, {
-      get(target, prop, receiver) {
-        if (prop === 'execute') {
-          return (...args: unknown[]) => {
-            statements++;
-            return (target.execute as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return Reflect.get(target, prop, receiver);
-      },
+    const counting = interceptMethod(h.db, 'execute', (call, args) => {
+      statements++;
+      return call(...args);
     });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => memory.screen(counting, '20260313', q, 0, 10)),
