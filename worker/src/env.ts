@@ -44,7 +44,7 @@ export const ENV_DOCS: readonly EnvDoc[] = [
   {
     name: 'TUSHARE_POINTS',
     description:
-      'Points of the TuShare account; sets the request budget per minute (120 → 50/min, 2000 → 200/min, ≥5000 → 500/min)',
+      'Points of the TuShare account; sets the request budget per minute (120 → 50/min, 2000 → 200/min, ≥5000 → 500/min), for the whole account: with Redis (REDIS_URL, Upstash on Workers) every replica, isolate and `npm run sync` share it',
     default: '`2000`',
   },
   {

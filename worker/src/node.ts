@@ -29,6 +29,7 @@ import type { Cache } from '@/lib/cache/types';
 import { createInFlight } from '@/lib/in-flight';
 import { createMemoryRateLimitStore } from '@/middleware/rate-limit/memory-store';
 import { createRedisRateLimitStore } from '@/middleware/rate-limit/redis-store';
+import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import { type Metrics, NOOP_METRICS } from '@/observability/metrics';
 import { createPrometheusMetrics } from '@/observability/node/prometheus';
 import { createRotatingFile } from '@/observability/node/rotating-file';
@@ -110,13 +111,26 @@ async function remoteSource(
   env: Env,
   logger: Logger,
   metrics: Metrics,
+  store: RateLimitStore,
   local?: { source: StockDataSource; db: DatabaseHandle['db'] },
 ): Promise<StockDataSource> {
   const data = await import('@/data');
+  const token = env.tushare.token ?? '';
   const client = data.createTushareClient({
-    token: env.tushare.token ?? '',
+    token,
     baseUrl: env.tushare.apiUrl,
     requestsPerMinute: env.tushare.requestsPerMinute,
+    // With Redis, the TuShare account's per-minute limit is shared by every replica and `npm run sync`.
+    ...(store.kind === 'redis'
+      ? {
+          sharedBudget: data.storeBudget(store, token, env.tushare.requestsPerMinute),
+          onBudgetError: (err: unknown) =>
+            logger.warn(
+              'shared TuShare budget unavailable; keeping to this process budget',
+              errorFields(err),
+            ),
+        }
+      : {}),
     onRequest: (event) => metrics.tushareRequest(event),
   });
   const tushare = data.createTushareSource(client);
@@ -141,8 +155,14 @@ export async function createNodeDeps(
   let handle: DatabaseHandle | undefined;
   let dataSource: StockDataSource;
   const checks: HealthChecks = {};
+  // Rate limits, login lockouts and the TuShare account budget: shared by all replicas through Redis when it is
+  // configured.
+  const rateLimitStore =
+    env.redisUrl !== undefined
+      ? createRedisRateLimitStore({ url: env.redisUrl })
+      : createMemoryRateLimitStore();
   if (env.dataSource === 'tushare') {
-    dataSource = await remoteSource(env, logger, metrics);
+    dataSource = await remoteSource(env, logger, metrics, rateLimitStore);
     checks.tushare = () => dataSource.ping();
   } else {
     handle = await openDatabase(env, logger);
@@ -152,7 +172,7 @@ export async function createNodeDeps(
     checks.database = () => local.ping();
     dataSource =
       env.dataSource === 'hybrid'
-        ? await remoteSource(env, logger, metrics, { source: local, db: handle.db })
+        ? await remoteSource(env, logger, metrics, rateLimitStore, { source: local, db: handle.db })
         : local;
     if (env.dataSource === 'hybrid') {
       const hybrid = dataSource;
@@ -166,11 +186,6 @@ export async function createNodeDeps(
   if (cache.kind === 'redis') {
     checks.redis = () => cache.ping();
   }
-  // Rate limits and login lockouts: shared by all replicas through Redis when it is configured.
-  const rateLimitStore =
-    env.redisUrl !== undefined
-      ? createRedisRateLimitStore({ url: env.redisUrl })
-      : createMemoryRateLimitStore();
   // argon2 (~25 ms of CPU per sign-in) runs on worker threads, not on the event loop every request shares;
   // threads start on the first sign-in, so a CLI that never hashes starts none.
   const argon2 = createArgon2Pool();

@@ -8,10 +8,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { storeBudget } from '@/data/shared-budget';
 import { runSync, SYNC_ITEMS, type SyncItem, type SyncSummary } from '@/data/sync';
 import { createTushareClient, TushareError } from '@/data/tushare-client';
 import { migrate } from '@/db/migrate';
 import { EnvError, loadEnv, tushareRequestsPerMinute } from '@/env';
+import { createRedisRateLimitStore } from '@/middleware/rate-limit/redis-store';
+import type { RateLimitStore } from '@/middleware/rate-limit/store';
 import { type CliOut, cliProgressBar, openCliDatabase, STDIO_OUT } from './cli-support';
 
 const USAGE = `Usage: npm run sync -- [options]
@@ -36,6 +39,8 @@ export interface SyncCliArgs {
   tushareUrl: string;
   token: string;
   requestsPerMinute: number;
+  /** Redis of the running servers (REDIS_URL / REDIS_HOST ...): the TuShare account budget is shared through it. */
+  redisUrl?: string;
   quiet: boolean;
 }
 
@@ -109,6 +114,7 @@ export function parseSyncArgs(argv: string[], record: Record<string, string | un
     tushareUrl: env.tushare.apiUrl,
     token,
     requestsPerMinute: tushareRequestsPerMinute(env.tushare.points),
+    ...(env.redisUrl !== undefined ? { redisUrl: env.redisUrl } : {}),
     quiet: values.quiet === true,
   };
 }
@@ -150,12 +156,21 @@ export async function main(
   }
   const handle = await openCliDatabase(args, out);
   const bar = cliProgressBar('sync', args.quiet);
+  let budgetStore: RateLimitStore | undefined;
   try {
     await migrate(handle);
+    // With Redis configured, the sync shares the TuShare account's per-minute budget with the running servers.
+    budgetStore = args.redisUrl === undefined ? undefined : createRedisRateLimitStore({ url: args.redisUrl });
     const client = createTushareClient({
       token: args.token,
       baseUrl: args.tushareUrl,
       requestsPerMinute: args.requestsPerMinute,
+      ...(budgetStore !== undefined
+        ? {
+            sharedBudget: storeBudget(budgetStore, args.token, args.requestsPerMinute),
+            onBudgetError: () => undefined, // Redis down: the sync keeps to its own window
+          }
+        : {}),
     });
     const summary = await runSync(handle.db, client, {
       what: args.what,
@@ -174,6 +189,7 @@ export async function main(
     );
     return 1;
   } finally {
+    await budgetStore?.close();
     await handle.close();
   }
 }

@@ -17,12 +17,14 @@
  * createTushareClient(opts: TushareClientOptions): TushareClient
  *   // TushareClientOptions = { token; baseUrl? = 'http://api.tushare.pro'; fetch?; requestsPerMinute? = 200;
  *   //   timeoutMs? = 30000; maxRetries? = 4; retryBaseMs? = 500; rateLimitBaseMs? = 5000; retryMaxMs? = 60000;
- *   //   pageSize? = 5000; now?; sleep?; random? }
+ *   //   pageSize? = 5000; now?; sleep?; random?; sharedBudget?; onBudgetError? }
  *   // TushareClient = { query(api, params?, fields?); queryAll(api, params?, fields?, { pageSize?, maxPages? });
  *   //   stats: { requests, retries, throttledMs } }
  *   // errors: TushareError(code, retryable, tushareCode) ⊃ TushareAuthError (UPSTREAM_AUTH),
  *   //   TushareRateLimitError (UPSTREAM_RATE_LIMIT), TusharePermissionError (UPSTREAM_PERMISSION),
  *   //   TushareUnavailableError (UPSTREAM_UNAVAILABLE | UPSTREAM_TIMEOUT); UPSTREAM_ERROR, UPSTREAM_BAD_RESPONSE
+ * storeBudget(store: RateLimitStore, token, requestsPerMinute): SharedRequestBudget
+ *   // the TuShare account's per-minute budget shared by all processes through the rate-limit store (Redis/Upstash)
  * createTushareSource(client: TushareClient, opts?: { listTtlMs? = 6 h; pingTtlMs? = 60 s; now? }): TushareSource
  *   // TushareSource = StockDataSource & { fetchCompanyRaw(tsCode, asOf?): Promise<RawCompany | null>;
  *   //                                     assemble(raw, asOf?): CompanyData | null }
@@ -55,6 +57,7 @@ export {
 } from './hybrid-source';
 export { buildMarketSnapshot, type DailyBasicRow, type SnapshotInputs } from './market-snapshot';
 export { createPostgresSource, type PostgresSourceOptions } from './postgres-source';
+export { type SharedRequestBudget, storeBudget, tokenKey } from './shared-budget';
 export {
   monthEndDays,
   reportPeriods,

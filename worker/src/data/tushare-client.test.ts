@@ -3,8 +3,10 @@
  * rate limits, request budget, bad token, permission, timeout, and that the token never leaks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryRateLimitStore } from '@/middleware/rate-limit/memory-store';
 import { type FakeTushare, startFakeTushare } from '../../testing/fake-tushare';
 import { loadDemoSubset, SAMPLE_CODES } from '../../testing/fake-tushare-data';
+import { storeBudget, tokenKey } from './shared-budget';
 import {
   classifyTushareError,
   createTushareClient,
@@ -270,6 +272,63 @@ describe('request budget', () => {
     await Promise.all([1, 2, 3, 4].map(() => c.query('stock_basic', { ts_code: '600519.SH' }, ['ts_code'])));
     expect(c.stats.requests).toBe(4);
     expect(c.stats.throttledMs).toBe(60_000);
+  });
+
+  it('shares the account budget with other processes through the rate-limit store', async () => {
+    // Two processes (two clients, each with its own window of 3/min) on one store: together 3 per minute.
+    let clock = 6_000_000; // a minute boundary
+    const starts: number[] = [];
+    const store = createMemoryRateLimitStore();
+    const client = () =>
+      createTushareClient({
+        token: TOKEN,
+        baseUrl: fake.url,
+        requestsPerMinute: 3,
+        sharedBudget: storeBudget(store, TOKEN, 3),
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        fetch: (input, init) => {
+          starts.push(clock);
+          return fetch(input, init);
+        },
+      });
+    const [a, b] = [client(), client()];
+    for (let i = 0; i < 8; i++) {
+      await (i % 2 === 0 ? a : b).query('stock_basic', { ts_code: '600519.SH' }, ['ts_code']);
+      clock += 1000;
+    }
+    expect(starts).toHaveLength(8);
+    const perMinute = new Map<number, number>();
+    for (const t of starts) {
+      const m = Math.floor(t / 60_000);
+      perMinute.set(m, (perMinute.get(m) ?? 0) + 1);
+    }
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(3);
+    expect(perMinute.size).toBeGreaterThanOrEqual(3); // 8 requests at 3 a minute span at least three minutes
+    expect(a.stats.throttledMs + b.stats.throttledMs).toBeGreaterThan(0);
+  });
+
+  it('keeps to its own window when the shared store fails, and says so', async () => {
+    const errors: unknown[] = [];
+    const c = createTushareClient({
+      token: TOKEN,
+      baseUrl: fake.url,
+      sharedBudget: {
+        take: () => Promise.reject(new Error('redis down')),
+      },
+      onBudgetError: (err) => errors.push(err),
+    });
+    await c.query('stock_basic', { ts_code: '600519.SH' }, ['ts_code']);
+    expect(c.stats.requests).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('names the budget by a hash of the token, never the token', () => {
+    expect(tokenKey(TOKEN)).toMatch(/^[0-9a-f]{8}$/);
+    expect(tokenKey(TOKEN)).toBe(tokenKey(TOKEN));
+    expect(tokenKey(`${TOKEN}x`)).not.toBe(tokenKey(TOKEN));
   });
 
   it('requests every statement column TuShare documents', () => {

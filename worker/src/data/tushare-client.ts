@@ -7,6 +7,8 @@
  * 5xx/429 and rate-limit codes, paging past the per-call row cap, typed errors, and it never puts the token in an
  * error message or log line.
  */
+
+import type { SharedRequestBudget } from './shared-budget';
 import { DataSourceError } from './types';
 
 /** TuShare's wire table. */
@@ -65,6 +67,12 @@ export interface TushareClientOptions {
   fetch?: typeof fetch;
   /** Request budget per rolling minute (default 200, the 2000-point tier; see `tushareRequestsPerMinute` in env). */
   requestsPerMinute?: number;
+  /**
+   * The account's budget shared with other processes (data/shared-budget.ts), asked after this client's own window.
+   * When its store fails, the client keeps to its own window and reports the failure to `onBudgetError`.
+   */
+  sharedBudget?: SharedRequestBudget;
+  onBudgetError?: (err: unknown) => void;
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
   /** Retries after the first attempt (default 4). */
@@ -211,6 +219,28 @@ export function createTushareClient(options: TushareClientOptions): TushareClien
   /** Masks the token should an upstream message ever echo it. */
   const redact = (s: string): string => (token.length >= 4 ? s.split(token).join('***') : s);
 
+  /** Waits for the shared (account-wide) budget, if any; a store failure leaves only the local window. */
+  async function takeShared(): Promise<void> {
+    const shared = options.sharedBudget;
+    if (shared === undefined) {
+      return;
+    }
+    for (;;) {
+      let wait: number;
+      try {
+        wait = await shared.take(now());
+      } catch (err) {
+        options.onBudgetError?.(err);
+        return;
+      }
+      if (wait <= 0) {
+        return;
+      }
+      stats.throttledMs += wait;
+      await sleep(wait);
+    }
+  }
+
   // Rolling one-minute window of request start times. Concurrent callers are serialised through `gate`.
   const window: number[] = [];
   let gate: Promise<void> = Promise.resolve();
@@ -229,6 +259,7 @@ export function createTushareClient(options: TushareClientOptions): TushareClien
         }
         if (window.length < rpm) {
           window.push(t);
+          await takeShared();
           return;
         }
         const wait = (window[0] ?? t) + 60_000 - t;

@@ -9,6 +9,7 @@ import type { Redis } from '@upstash/redis/cloudflare';
 import { type AppDeps, createApp, createServiceContext } from '@/app';
 import { createDbWriter, createHybridSource } from '@/data/hybrid-source';
 import { createPostgresSource } from '@/data/postgres-source';
+import { storeBudget } from '@/data/shared-budget';
 import { createTushareClient, type TushareClient } from '@/data/tushare-client';
 import { createTushareSource } from '@/data/tushare-source';
 import type { StockDataSource } from '@/data/types';
@@ -96,13 +97,22 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
   });
   const cacheKeyPrefix = edge.REDIS_KEY_PREFIX ?? 'stockval:';
   const cache = createUpstashCache(redis, { keyPrefix: cacheKeyPrefix });
+  // Rate limits, login lockouts and the TuShare account budget, shared by every isolate and location.
+  const rateLimitStore = createUpstashRateLimitStore(redis, `${cacheKeyPrefix}rl:`);
+  const token = env.tushare.token;
   const tushare =
-    env.tushare.token === undefined
+    token === undefined
       ? undefined
       : createTushareClient({
-          token: env.tushare.token,
+          token,
           baseUrl: env.tushare.apiUrl,
           requestsPerMinute: env.tushare.requestsPerMinute,
+          sharedBudget: storeBudget(rateLimitStore, token, env.tushare.requestsPerMinute),
+          onBudgetError: (err) =>
+            logger.warn(
+              'shared TuShare budget unavailable; keeping to this isolate budget',
+              errorFields(err),
+            ),
           onRequest: (event) => metrics.tushareRequest(event),
         });
 
@@ -129,8 +139,7 @@ export function createEdgeRuntime(parsed: ParsedBindings, opts: EdgeRuntimeOptio
     db,
     healthChecks: checks,
     metrics,
-    // Rate limits and login lockouts shared by every isolate and location.
-    rateLimitStore: createUpstashRateLimitStore(redis, `${cacheKeyPrefix}rl:`),
+    rateLimitStore,
     // The peer on Workers. A Worker has no socket of its own: every request reaches it through Cloudflare's edge,
     // which sets CF-Connecting-IP to the address that connected to it, replacing any value the client sent, so it
     // is the one trustworthy address (X-Forwarded-For there still carries whatever the client wrote). The app then
