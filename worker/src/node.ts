@@ -45,6 +45,7 @@ import {
   type BackgroundRevalueResult,
   startBackgroundRevalue,
 } from '@/services/revalue/background-revalue';
+import { snapshotStamp } from '@/services/revalue/revalue-market';
 import { serverValuationDefaults } from '@/services/valuation/load-subject';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -297,7 +298,7 @@ export async function startServer(
           logger: log,
           asOf: toTushareDate(todayInChina(SYSTEM_CLOCK)),
           options: serverValuationDefaults(env),
-          datasetVersion: () => databaseDatasetVersion(db),
+          datasetVersion: async () => snapshotStamp(await databaseDatasetVersion(db), packageVersion()),
         })
       : undefined;
   let stopped: Promise<void> | undefined;

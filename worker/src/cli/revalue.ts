@@ -12,9 +12,10 @@ import { seedDemo } from '@/db/seed';
 import { EnvError, loadEnv } from '@/env';
 import { databaseDatasetVersion } from '@/services/dataset-version';
 import { isCalendarDate, toTushareDate } from '@/services/dates';
-import { type RevalueSummary, revalueMarket } from '@/services/revalue/revalue-market';
+import { type RevalueSummary, revalueMarket, snapshotStamp } from '@/services/revalue/revalue-market';
 import { serverValuationDefaults } from '@/services/valuation/load-subject';
 import type { ValuationOptions } from '@/valuation';
+import { version as PACKAGE_VERSION } from '../../../package.json';
 import { type CliOut, cliProgressBar, openCliDatabase, STDIO_OUT } from './cli-support';
 
 const USAGE = `Usage: npm run revalue -- [options]
@@ -138,7 +139,7 @@ export async function main(
       db: handle.db,
       asOf: args.asOf,
       options: args.options,
-      datasetVersion: await databaseDatasetVersion(handle.db),
+      datasetVersion: snapshotStamp(await databaseDatasetVersion(handle.db), PACKAGE_VERSION),
       mcPaths: args.paths,
       ...(args.codes !== undefined ? { codes: args.codes } : {}),
       onProgress: (done, total) => bar.update(done, total),

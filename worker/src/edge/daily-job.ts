@@ -23,6 +23,7 @@ import {
   finalizeIndustryPercentiles,
   marketCodes,
   revalueMarket,
+  snapshotStamp,
   snapshotTradeDate,
 } from '@/services/revalue/revalue-market';
 import { serverValuationDefaults } from '@/services/valuation/load-subject';
@@ -212,7 +213,7 @@ async function step(deps: DailyJobDeps, s: JobState): Promise<JobState> {
       tradeDate,
       codes: chunk,
       options: serverValuationDefaults(ctx.env),
-      datasetVersion: await ctx.datasetVersion(),
+      datasetVersion: snapshotStamp(await ctx.datasetVersion(), ctx.version),
     });
     return { ...s, revalue_cursor: s.revalue_cursor + chunk.length, revalued: s.revalued + summary.valued };
   }

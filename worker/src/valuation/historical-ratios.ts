@@ -38,7 +38,8 @@ export const RATIO_KEYS = [
 export type RatioKey = (typeof RATIO_KEYS)[number];
 
 const DAYS = 360;
-const DA_FIELDS = ['depr_fa_coga_dpba', 'amort_intang_assets', 'use_right_asset_dep'] as const;
+/** D&A items (cash-flow statement supplement): depreciation, amortisation of intangibles, right-of-use depreciation. */
+export const DA_FIELDS = ['depr_fa_coga_dpba', 'amort_intang_assets', 'use_right_asset_dep'] as const;
 const SGA_FIELDS = ['sell_exp', 'admin_exp'] as const;
 const SGA_RD_FIELDS = ['sell_exp', 'admin_exp', 'rd_exp'] as const;
 

@@ -452,7 +452,7 @@ describe('valueCompany — realistic sparse company (600519.SH)', () => {
 
   it('reports missing items instead of silent zeros', () => {
     const missing = r.data_quality.missing_items.map((m) => m.item);
-    expect(missing).toContain('da_to_revenue_ratio'); // D&A never reported in an annual/usable interim period
+    expect(missing).toContain('da_to_revenue_ratio'); // D&A and revenue never reported for the same period
     expect(missing).toContain('inventory_days'); // only from the 2025 Q1 interim sheet
     expect(missing).toContain('total_revenue'); // FY2023 interpolated (income_2023.csv has only operate_profit)
     const codes = r.warnings.map((w) => w.code);
@@ -470,7 +470,11 @@ describe('valueCompany — realistic sparse company (600519.SH)', () => {
 
   it('traces every driver with its source (default / derived / history_median)', () => {
     const src = new Map(r.assumptions_trace.map((t) => [t.field, t.source]));
-    expect(src.get('da_to_revenue_ratio')).toBe('default');
+    // No period reports both D&A and revenue: 2025 H1 D&A (cashflow_2025Q2.csv: depr_fa_coga_dpba 940 703 752.88 +
+    // amort_intang_assets 139 668 544.83 + use_right_asset_dep 26 052 929.46) × 2 over FY2024 total_revenue
+    // 174 144 069 958.25 (income_2024.csv) = 0.012707010091532361 (computed by hand in Python), not the 5 % default.
+    expect(src.get('da_to_revenue_ratio')).toBe('derived');
+    expect(r.historical_ratios.da_to_revenue_ratio).toBeCloseTo(0.012707010091532361, 15);
     expect(src.get('inventory_days')).toBe('derived');
     expect(src.get('operating_margin')).toBe('history_median');
     expect(src.get('capex_to_revenue_ratio')).toBe('history_median');

@@ -94,6 +94,24 @@ describe('startBackgroundRevalue', () => {
     });
   });
 
+  it('values again the rows computed from other data or by another engine version (their stamp differs)', async () => {
+    const upgraded = async () => 'test|app 9.9.9';
+    expect(await startBackgroundRevalue(options({ datasetVersion: upgraded })).done).toMatchObject({
+      status: 'done',
+      trade_date: '20260313',
+      companies: CODES.length,
+    });
+    const stamps = await queryRows<{ v: string }>(
+      h.db,
+      sql`select distinct dataset_version as v from valuation_snapshot where trade_date = '20260313'`,
+    );
+    expect(stamps.map((r) => r.v)).toEqual(['test|app 9.9.9']);
+    expect(await startBackgroundRevalue(options({ datasetVersion: upgraded })).done).toEqual({
+      status: 'current',
+      trade_date: '20260313',
+    });
+  });
+
   it('reports its progress while it values companies, and nothing before or after', async () => {
     const job = startBackgroundRevalue(options({ asOf: '20260206', pauseMs: 100 }));
     expect(job.progress()).toBeNull(); // still looking for what is missing

@@ -1,8 +1,9 @@
 /**
  * @module services/revalue/background-revalue
  * Fills the screener's market-wide snapshot after the server starts when companies of the latest trade date have
- * no row yet (a fresh embedded database, data synced since the last `npm run revalue`, or an earlier fill that was
- * stopped), so `npm start` alone gives a working screener. It runs in chunks of companies with a pause between them: on the embedded database every query runs on
+ * no row yet, or only a row computed from other data or by another engine version (a fresh embedded database, data
+ * synced since, an upgrade, or an earlier fill that was stopped), so `npm start` alone gives a working screener
+ * whose numbers match the valuation API. It runs in chunks of companies with a pause between them: on the embedded database every query runs on
  * the event loop (PGlite is WebAssembly in-process), and one whole-market pass would stall requests for ~20 s, while a
  * chunk holds the loop for a fraction of a second. Percentiles within industries are recomputed once at the end, as
  * the Workers cron does (revalue-market.ts). The screener shows the companies done so far meanwhile.
@@ -22,6 +23,10 @@ export interface BackgroundRevalueOptions {
   asOf: string;
   /** Engine options (server defaults). */
   options: ValuationOptions;
+  /**
+   * The stamp rows are written with and compared to (`snapshotStamp(dataset version, app version)` in the servers):
+   * rows with another stamp are valued again.
+   */
   datasetVersion: () => Promise<string>;
   /** Companies per chunk (default 100). */
   chunkSize?: number;
@@ -62,25 +67,28 @@ export type BackgroundRevalueResult =
 
 /**
  * The companies of `universe` (default: every company in stock_basic, sorted) without a snapshot row for
- * `tradeDate`. Every company valued gets a row, valued or not, so a run stopped half-way resumes where it stopped.
+ * `tradeDate` stamped `stamp` (rows from other data or another engine version count as missing). Every company
+ * valued gets a row, valued or not, so a run stopped half-way resumes where it stopped.
  */
 async function missingCodes(
   db: Database,
   tradeDate: string,
+  stamp: string,
   universe?: () => Promise<readonly string[]>,
 ): Promise<string[]> {
   if (universe === undefined) {
     const rows = await queryRows<{ ts_code: string }>(
       db,
       sql`select b.ts_code from stock_basic b
-        where not exists (select 1 from valuation_snapshot s where s.trade_date = ${tradeDate} and s.ts_code = b.ts_code)
+        where not exists (select 1 from valuation_snapshot s
+          where s.trade_date = ${tradeDate} and s.ts_code = b.ts_code and s.dataset_version = ${stamp})
         order by b.ts_code`,
     );
     return rows.map((r) => r.ts_code);
   }
   const have = await queryRows<{ ts_code: string }>(
     db,
-    sql`select ts_code from valuation_snapshot where trade_date = ${tradeDate}`,
+    sql`select ts_code from valuation_snapshot where trade_date = ${tradeDate} and dataset_version = ${stamp}`,
   );
   const done = new Set(have.map((r) => r.ts_code));
   return (await universe()).filter((c) => !done.has(c));
@@ -115,12 +123,12 @@ export function startBackgroundRevalue(o: BackgroundRevalueOptions): BackgroundR
       if (tradeDate === null) {
         return { status: 'no_market_data', trade_date: null };
       }
-      const codes = await missingCodes(o.db, tradeDate, o.codes);
+      const datasetVersion = await o.datasetVersion();
+      const codes = await missingCodes(o.db, tradeDate, datasetVersion, o.codes);
       if (codes.length === 0) {
         return { status: 'current', trade_date: tradeDate };
       }
       const started = performance.now();
-      const datasetVersion = await o.datasetVersion();
       o.logger.info('screener snapshot incomplete; revaluing the missing companies in the background', {
         trade_date: tradeDate,
         companies: codes.length,

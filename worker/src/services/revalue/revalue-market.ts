@@ -60,6 +60,15 @@ function count(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
+/**
+ * What a snapshot row records as its `dataset_version`: the data and the engine (application version) it was
+ * computed from, so a server started after an upgrade or a data change sees the rows as out of date and values
+ * those companies again (services/revalue/background-revalue.ts).
+ */
+export function snapshotStamp(datasetVersion: string, appVersion: string): string {
+  return `${datasetVersion}|app ${appVersion}`;
+}
+
 /** Replaces the snapshot rows of `tradeDate` (only `codes` when given) inside one transaction. */
 export async function writeSnapshot(
   db: Database,
