@@ -18,8 +18,8 @@ export async function getMeta(db: Database, key: string): Promise<string | null>
   return rows[0]?.value ?? null;
 }
 
-/** Writes a `meta` value (upsert). */
-export async function setMeta(db: Database, key: string, value: string): Promise<void> {
+/** Writes a `meta` value (upsert); `db` may be a transaction. */
+export async function setMeta(db: Pick<Database, 'execute'>, key: string, value: string): Promise<void> {
   await db.execute(
     sql`insert into meta (key, value, updated_at) values (${key}, ${value}, now())
         on conflict (key) do update set value = excluded.value, updated_at = now()`,

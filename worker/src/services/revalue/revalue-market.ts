@@ -10,7 +10,7 @@
  */
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { SNAPSHOT_GENERATION_KEY } from '@/db/meta';
+import { SNAPSHOT_GENERATION_KEY, setMeta } from '@/db/meta';
 import { valuationSnapshot } from '@/db/schema-snapshot';
 import { queryRows } from '@/db/sql';
 import type { ValuationOptions } from '@/valuation';
@@ -209,8 +209,5 @@ export async function finalizeIndustryPercentiles(db: Database, tradeDate: strin
  * holding a copy in memory (services/screener/snapshot-memory) reload it at their next query.
  */
 async function bumpSnapshotGeneration(tx: Pick<Database, 'execute'>): Promise<void> {
-  await tx.execute(
-    sql`insert into meta (key, value, updated_at) values (${SNAPSHOT_GENERATION_KEY}, gen_random_uuid()::text, now())
-        on conflict (key) do update set value = excluded.value, updated_at = now()`,
-  );
+  await setMeta(tx, SNAPSHOT_GENERATION_KEY, crypto.randomUUID());
 }

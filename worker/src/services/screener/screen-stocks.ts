@@ -129,22 +129,12 @@ export async function screenStocks({
     ctx.screenerSnapshots !== undefined
       ? await ctx.screenerSnapshots.screen(db, snapshotCut(query.trade_date), query, offset, n)
       : await screenInSql(db, query, offset, n);
-  if (found === null) {
-    return {
-      trade_date: null,
-      total: 0,
-      page: query.page,
-      page_size: query.page_size,
-      items: [],
-      snapshot_fill,
-    };
-  }
   return {
-    trade_date: toIsoDate(found.tradeDate),
-    total: found.total,
+    trade_date: found === null ? null : toIsoDate(found.tradeDate),
+    total: found?.total ?? 0,
     page: query.page,
     page_size: query.page_size,
-    items: found.items,
+    items: found?.items ?? [],
     snapshot_fill,
   };
 }
